@@ -1,0 +1,1 @@
+"""Typer commands: parse, call the service, render. No decisions here."""

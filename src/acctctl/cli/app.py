@@ -1,0 +1,245 @@
+"""The root command: global options, settings, and the one error handler.
+
+Every command below parses its flags, calls the service and renders; errors
+from any layer reach ``AcctctlGroup.invoke`` and become one line on stderr and
+the exit code of SPEC §6.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ParamSpec, TypeVar
+
+import typer
+
+from acctctl import __version__
+from acctctl.errors import AcctctlError, CancelledError
+from acctctl.i18n import _
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def report(error: AcctctlError) -> None:
+    from acctctl.output import err, inert
+
+    err(_("acctctl: {message}").format(message=inert(error.message)))
+    if error.hint:
+        err(_("hint: {hint}").format(hint=inert(error.hint)))
+
+
+def guarded(command: Callable[P, R]) -> Callable[P, R]:
+    """Turns every error a command raises into a message and an exit code, in one place."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise
+        except AcctctlError as error:
+            report(error)
+            raise typer.Exit(error.exit_code) from None
+        except KeyboardInterrupt:
+            report(CancelledError(_("Cancelled; nothing was written.")))
+            raise typer.Exit(130) from None
+        except BrokenPipeError:
+            # The reader went away (`| head`): stop quietly, like other Unix tools.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(0) from None
+        except Exception as error:
+            if os.environ.get("ACCTCTL_DEBUG"):
+                raise
+            from acctctl.output import err
+
+            err(
+                _("acctctl: internal error ({kind}): {message}").format(
+                    kind=type(error).__name__, message=str(error)[:200]
+                )
+            )
+            err(_("This is a bug in acctctl; set ACCTCTL_DEBUG=1 to see where it happened."))
+            raise typer.Exit(1) from None
+
+    return run
+
+
+@dataclass
+class State:
+    """The global options, resolved lazily so `--version` and `--help` stay fast."""
+
+    store_flag: str | None = None
+    as_flag: str | None = None
+    lang_flag: str | None = None
+    _settings: Any = None
+    _store: Any = None
+    _extra: dict[str, Any] = field(default_factory=dict)
+
+    def settings(self) -> Any:
+        if self._settings is None:
+            from acctctl import config
+            from acctctl.store import default_store_path
+
+            self._settings = config.resolve(
+                store=self.store_flag,
+                user=self.as_flag,
+                lang=self.lang_flag,
+                default_store=str(default_store_path()),
+            )
+        return self._settings
+
+    def store(self) -> Any:
+        if self._store is None:
+            from acctctl.store import open_store
+
+            self._store = open_store(self.settings().store)
+        return self._store
+
+    def context(self, actor: str | None = None) -> Any:
+        from datetime import timedelta
+
+        from acctctl.clock import now
+        from acctctl.service import Context
+
+        settings = self.settings()
+        return Context(
+            store=self.store(),
+            now=now(),
+            actor=actor if actor is not None else settings.user,
+            propagation=timedelta(minutes=settings.propagation_minutes),
+        )
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+def state(ctx: typer.Context) -> State:
+    root = ctx.find_root()
+    if not isinstance(root.obj, State):
+        root.obj = State()
+    return root.obj
+
+
+def prompts_allowed(yes: bool = False) -> bool:
+    """Prompt only when stdin and stdout are terminals, no --yes, no ACCTCTL_NO_PROMPT."""
+    from acctctl.output import is_terminal
+
+    return (
+        not yes
+        and not os.environ.get("ACCTCTL_NO_PROMPT")
+        and is_terminal(sys.stdin)
+        and is_terminal(sys.stdout)
+    )
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"acctctl {__version__}\n")
+        raise typer.Exit(0)
+
+
+app = typer.Typer(
+    name="acctctl",
+    help="See a subscription account's contracts and move them to another partner.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback()
+@guarded
+def root(
+    ctx: typer.Context,
+    store: str | None = typer.Option(
+        None,
+        "--store",
+        metavar="TARGET",
+        help="The account store: a path (SQLite), a .json file, or postgresql://… "
+        "[env: ACCTCTL_STORE; config: store]",
+        show_default=False,
+    ),
+    as_: str | None = typer.Option(
+        None,
+        "--as",
+        metavar="EMAIL",
+        help="Act as this user of the account [env: ACCTCTL_USER; config: user]",
+    ),
+    lang: str | None = typer.Option(
+        None, "--lang", metavar="LANG", help="Language of messages: en or fr [config: lang]"
+    ),
+    version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_version,
+        is_eager=True,
+        help="Print the version and exit.",
+    ),
+) -> None:
+    """See a subscription account's contracts and move them to another partner."""
+    current = state(ctx)
+    current.store_flag, current.as_flag, current.lang_flag = store, as_, lang
+    from acctctl.i18n import set_language
+
+    if lang is not None and lang.split("_")[0].lower() not in ("en", "fr"):
+        from acctctl.errors import UsageError
+
+        raise UsageError(_("--lang must be en or fr."))
+    set_language(current.settings().lang)
+    ctx.call_on_close(current.close)
+
+
+def _register() -> None:
+    from acctctl.cli import config_commands, partner, store_commands, subs
+
+    app.add_typer(subs.app, name="subs", help="Billing and Orders › Subscriptions and Contracts.")
+    app.add_typer(partner.app, name="partner", help="Find a partner, change partner, history.")
+    app.add_typer(
+        store_commands.app, name="store", help="Create, import, export and check the store."
+    )
+    app.add_typer(config_commands.app, name="config", help="The config file.")
+
+
+_register()
+
+
+def _language_before_parsing(args: list[str]) -> str | None:
+    """The language for `--help`, which Click prints while parsing, before `root` runs."""
+    flag = None
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and index + 1 < len(args):
+            flag = args[index + 1]
+        elif arg.startswith("--lang="):
+            flag = arg.partition("=")[2]
+    from acctctl import config
+
+    try:
+        return config.resolve(store=None, user=None, lang=flag, default_store="").lang
+    except AcctctlError:  # a broken config file is reported once the command runs
+        return flag
+
+
+def main(argv: list[str] | None = None) -> int:
+    from acctctl.i18n import set_language
+
+    args = sys.argv[1:] if argv is None else list(argv)
+    command = typer.main.get_command(app)
+    if set_language(_language_before_parsing(args)) != "en":
+        from acctctl.cli.help_text import translate
+
+        translate(command)
+    try:
+        command(args=args, prog_name="acctctl")
+    except SystemExit as exit_:
+        code = exit_.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+    return 0

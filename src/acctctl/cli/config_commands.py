@@ -1,0 +1,81 @@
+"""`acctctl config show|get|set|unset|path`."""
+
+from __future__ import annotations
+
+import typer
+
+from acctctl import config
+from acctctl.cli.app import guarded, state
+from acctctl.errors import NotFoundError, UsageError
+from acctctl.i18n import _
+from acctctl.output import inert, out, print_json
+
+app = typer.Typer(no_args_is_help=True)
+
+
+@app.command("path")
+@guarded
+def path_() -> None:
+    """Print where the config file is."""
+    out(str(config.config_path()))
+
+
+@app.command("show")
+@guarded
+def show(
+    ctx: typer.Context,
+    json_: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Show every setting, its value and where it comes from."""
+    from acctctl.store import redact
+
+    settings = state(ctx).settings()
+    values = {
+        "store": redact(settings.store),
+        "user": settings.user,
+        "lang": settings.lang,
+        "propagation_minutes": settings.propagation_minutes,
+    }
+    if json_:
+        print_json(
+            {
+                k: {"value": v, "source": settings.sources.get(k, "default")}
+                for k, v in values.items()
+            }
+        )
+        return
+    for key, value in values.items():
+        shown = "" if value is None else inert(value)
+        out(f"{key} = {shown}  ({settings.sources.get(key, 'environment')})")
+
+
+@app.command("get")
+@guarded
+def get(key: str = typer.Argument(..., help="One of: " + ", ".join(config.KEYS))) -> None:
+    """Print one key's value in the config file."""
+    if key not in config.KEYS:
+        raise UsageError(
+            _("Unknown config key {key!r}; known keys: {keys}.").format(
+                key=key[:40], keys=", ".join(config.KEYS)
+            )
+        )
+    data = config.load()
+    if key not in data:
+        raise NotFoundError(
+            _("{key} is not set in {path}.").format(key=key, path=config.config_path())
+        )
+    out(inert(data[key]))
+
+
+@app.command("set")
+@guarded
+def set_(key: str, value: str) -> None:
+    """Set one key in the config file (written atomically)."""
+    config.save(key, value)
+
+
+@app.command("unset")
+@guarded
+def unset(key: str) -> None:
+    """Remove one key from the config file."""
+    config.unset(key)

@@ -1,0 +1,84 @@
+"""`--help` in the administrator's language.
+
+Typer takes a command's help from its docstring and an option's from ``help=``,
+when the module is imported — before the language is known. So Babel extracts them
+with ``extract`` below (named in ``babel.cfg`` for the CLI modules), and
+``translate`` swaps them for their translation on the built Click command tree,
+once the language is chosen (``acctctl.cli.app.main``).
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from collections.abc import Collection, Iterator, Mapping
+from typing import IO, Any
+
+from acctctl.i18n import N_, _
+
+_DOCUMENTED = ("command", "callback")
+"""Decorators whose function's docstring Typer shows as the command's help."""
+
+TYPER_OPTIONS = (
+    N_("Show this message and exit."),
+    N_("Install completion for the current shell."),
+    N_("Show completion for the current shell, to copy it or customize the installation."),
+)
+"""The help of the options Typer adds to every command (translated like ours)."""
+
+
+def translate(command: Any) -> None:
+    """Translate, in place, the help texts of a Click command and all its subcommands."""
+    for name in ("help", "short_help"):
+        text = getattr(command, name, None)
+        if text:
+            setattr(command, name, _(inspect.cleandoc(text)))
+    for param in getattr(command, "params", ()):
+        text = getattr(param, "help", None)
+        if text:
+            param.help = _(inspect.cleandoc(text))
+    for sub in getattr(command, "commands", {}).values():
+        translate(sub)
+
+
+def help_texts(source: str) -> Iterator[tuple[int, str]]:
+    """``(line, text)`` of every docstring of a Typer command or callback and every
+    literal ``help=`` argument in a module's source."""
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            decorated = any(
+                isinstance(d, ast.Call)
+                and isinstance(d.func, ast.Attribute)
+                and d.func.attr in _DOCUMENTED
+                for d in node.decorator_list
+            )
+            doc = ast.get_docstring(node, clean=True)
+            if decorated and doc:
+                yield node.body[0].lineno, doc
+        elif isinstance(node, ast.Call):
+            for keyword in node.keywords:
+                value = keyword.value
+                if (
+                    keyword.arg == "help"
+                    and isinstance(value, ast.Constant)
+                    and isinstance(value.value, str)
+                    and value.value.strip()
+                ):
+                    yield value.lineno, inspect.cleandoc(value.value)
+
+
+def extract(
+    fileobj: IO[bytes],
+    keywords: Mapping[str, Any],
+    comment_tags: Collection[str],
+    options: Mapping[str, Any],
+) -> Iterator[tuple[int, str | None, str, list[str]]]:
+    """A Babel extraction method: the ``_()`` calls, as Babel's Python extractor finds
+    them, plus the help texts Typer shows."""
+    from babel.messages.extract import extract_python
+
+    yield from extract_python(fileobj, keywords, comment_tags, options)
+    fileobj.seek(0)
+    encoding = str(options.get("encoding", "utf-8"))
+    for lineno, text in help_texts(fileobj.read().decode(encoding)):
+        yield lineno, None, text, []

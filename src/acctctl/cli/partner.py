@@ -1,0 +1,328 @@
+"""`acctctl partner lookup|change|history|cancel`."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+
+import typer
+
+from acctctl.cli.app import guarded, prompts_allowed, state
+from acctctl.cli.completion import complete_partner, complete_subscription
+from acctctl.errors import AcctctlError, CancelledError, UsageError
+from acctctl.i18n import _, format_datetime
+from acctctl.ids import parse_csn, parse_id
+from acctctl.output import (
+    card,
+    err,
+    inert,
+    is_terminal,
+    out,
+    print_json,
+    print_json_array,
+    print_json_line,
+    table,
+)
+
+app = typer.Typer(no_args_is_help=True)
+
+
+def partner_fields(partner: object) -> list[tuple[str, object]]:
+    from acctctl.domain import Partner
+
+    assert isinstance(partner, Partner)
+    return [
+        (_("Name"), partner.name),
+        (_("Account number (CSN)"), partner.csn),
+        (_("City"), partner.city),
+        (_("Country"), partner.country),
+        (_("Email"), partner.email),
+        (_("Active"), _("yes") if partner.active else _("no — cannot receive contracts")),
+    ]
+
+
+@app.command("lookup")
+@guarded
+def lookup(
+    ctx: typer.Context,
+    csn: str = typer.Argument(
+        ..., metavar="CSN", help="The partner's account number.", autocompletion=complete_partner
+    ),
+    json_: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Steps 5–6 on their own: find a partner by account number (CSN)."""
+    from dataclasses import asdict
+
+    from acctctl import service
+
+    partner = service.lookup_partner(state(ctx).context(), parse_csn(csn))
+    if json_:
+        print_json(asdict(partner))
+    else:
+        card(_("Partner {csn}").format(csn=partner.csn), partner_fields(partner))
+
+
+def _ids_from(args: list[str]) -> Iterator[str]:
+    """Arguments, or `-` for one id per line on stdin (read lazily, so results stream)."""
+    for arg in args:
+        if arg == "-":
+            if is_terminal(sys.stdin):
+                raise UsageError(_("`-` reads ids from standard input, but it is a terminal."))
+            for line in sys.stdin:
+                line = line.strip()
+                if line and not line.startswith("#"):
+                    yield line
+        else:
+            yield arg
+
+
+def _step(number: int, detail: str, quiet: bool) -> None:
+    if quiet:
+        return
+    from acctctl.steps import step
+
+    err(_("{heading}: {detail}").format(heading=step(number).heading(), detail=inert(detail)))
+
+
+@app.command("change")
+@guarded
+def change(
+    ctx: typer.Context,
+    ids: list[str] = typer.Argument(
+        None,
+        metavar="[ID ...]",
+        help="Subscription ids, or - to read them from standard input, one per line.",
+        autocompletion=complete_subscription,
+        show_default=False,
+    ),
+    csn: str | None = typer.Option(
+        None,
+        "--csn",
+        metavar="CSN",
+        help="The new partner's account number.",
+        autocompletion=complete_partner,
+    ),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Run the eight steps without prompts."),
+    replace_all: bool = typer.Option(
+        False,
+        "--replace-all",
+        help="Confirm that every current partner of the contract is replaced.",
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Run every check; write nothing."),
+    json_: bool = typer.Option(
+        False, "--json", help="Print JSON Lines, one result per subscription."
+    ),
+) -> None:
+    """Move subscriptions' contracts to another partner: the eight documented steps.
+
+    At a terminal, without --yes: the interactive wizard. Otherwise the same steps
+    without prompts; every missing value is an error naming its flag.
+    """
+    from acctctl import service
+
+    current = state(ctx)
+    given = list(ids or [])
+    if prompts_allowed(yes) and "-" not in given:
+        from acctctl.wizard import run_change_wizard
+
+        exit_code = run_change_wizard(
+            current.context(),
+            ids=given,
+            csn=parse_csn(csn) if csn is not None else None,
+            replace_all=replace_all,
+            dry_run=dry_run,
+        )
+        raise typer.Exit(exit_code)
+
+    if csn is None:
+        raise UsageError(_("Missing the new partner's account number: pass --csn CSN."))
+    new_csn = parse_csn(csn)
+    if not given:
+        raise UsageError(
+            _("Missing the subscriptions: pass their IDs, or - to read them from stdin.")
+        )
+    if not yes and not dry_run:
+        raise UsageError(
+            _(
+                "Pass --yes to submit without prompts (or --dry-run to only check), when not "
+                "running interactively."
+            )
+        )
+    context = current.context()
+    quiet = json_
+    _step(1, _("new partner's account number {csn}").format(csn=new_csn), quiet)
+    actor = service.require_actor(context)
+    _step(2, _("signed in as {email}").format(email=actor), quiet)
+    partner = service.lookup_partner(context, new_csn)
+    first_failure = 0
+    progress = _Progress(len(given) if "-" not in given else None, enabled=not quiet)
+    try:
+        for raw in _ids_from(given):
+            try:
+                sub_id = parse_id(raw, _("subscription id"))
+                if not progress.active:
+                    _step(3, _("subscription {id}").format(id=sub_id), quiet)
+                    _step(4, _("Update reseller information"), quiet)
+                    _step(
+                        5,
+                        _("found {name} ({csn})").format(name=partner.name, csn=partner.csn),
+                        quiet,
+                    )
+                    _step(6, _("partner confirmed by --yes"), quiet)
+                result = service.change_partner(
+                    context, sub_id, partner, replace_all=replace_all, dry_run=dry_run
+                )
+            except AcctctlError as error:
+                if error.exit_code == 6:
+                    raise
+                result = service.error_result(raw[:80], error, error.exit_code)
+            if result.exit_code and not first_failure:
+                first_failure = result.exit_code
+            _emit(result, json_, quiet=quiet or progress.active)
+            progress.advance()
+    finally:
+        progress.stop()
+    raise typer.Exit(first_failure)
+
+
+class _Progress:
+    """A Rich progress bar on stderr for long runs at a terminal (replaces per-id step lines)."""
+
+    THRESHOLD = 20
+
+    def __init__(self, total: int | None, *, enabled: bool) -> None:
+        self.active = bool(
+            enabled and total and total >= self.THRESHOLD and is_terminal(sys.stderr)
+        )
+        self._bar = None
+        if self.active:
+            from rich.progress import Progress
+
+            from acctctl.output import console
+
+            self._bar = Progress(console=console(sys.stderr), transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task(_("Changing partner"), total=total)
+
+    def advance(self) -> None:
+        if self._bar is not None:
+            self._bar.advance(self._task)
+
+    def stop(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def _emit(result: object, json_: bool, *, quiet: bool) -> None:
+    from acctctl.service import ChangeResult
+
+    assert isinstance(result, ChangeResult)
+    if json_:
+        print_json_line(result.to_json())
+        return
+    if result.status == "submitted":
+        change = result.change
+        assert change is not None
+        _step(7, _("submitted change {id}").format(id=change.id), quiet)
+        _step(
+            8,
+            _(
+                "Done: the contract details show the new partner from {when} (at least one hour)."
+            ).format(when=format_datetime(change.effective_at)),
+            quiet,
+        )
+        out(
+            f"{result.subscription}\t{result.status}\t{change.id}\t"
+            + _("effective {when}").format(when=format_datetime(change.effective_at))
+        )
+    elif result.status == "would-submit":
+        _step(7, _("every check passed; --dry-run: nothing submitted"), quiet)
+        out(f"{result.subscription}\t{result.status}")
+    elif result.status == "unchanged":
+        detail = result.change.id if result.change is not None else _("already the partner")
+        out(f"{result.subscription}\t{result.status}\t{detail}")
+    elif result.status == "rejected":
+        out(f"{result.subscription}\t{result.status}\t" + ",".join(r.code for r in result.reasons))
+        for reason in result.reasons:
+            err(f"  {result.subscription}: {reason.code}: {inert(reason.message)}")
+    else:
+        out(f"{inert(result.subscription)}\t{result.status}")
+        err(_("acctctl: {message}").format(message=inert(result.message or "")))
+
+
+@app.command("history")
+@guarded
+def history(
+    ctx: typer.Context,
+    ident: str | None = typer.Argument(
+        None,
+        metavar="[ID]",
+        help="A subscription id or contract number.",
+        autocompletion=complete_subscription,
+    ),
+    json_: bool = typer.Option(False, "--json", help="Print a JSON array."),
+) -> None:
+    """The partner changes: pending, applied, cancelled, with who and when."""
+    from acctctl import service
+
+    changes = service.history(
+        state(ctx).context(), parse_id(ident, _("id")) if ident is not None else None
+    )
+    if json_:
+        print_json_array(service.change_to_json(c) for c in changes)
+        return
+    table(
+        [
+            _("Change"),
+            _("Contract"),
+            _("From"),
+            _("To"),
+            _("By"),
+            _("Submitted"),
+            _("Effective"),
+            _("Status"),
+        ],
+        (
+            [
+                c.id,
+                c.holder,
+                ", ".join(c.from_),
+                c.to,
+                c.by,
+                format_datetime(c.submitted_at),
+                format_datetime(c.effective_at),
+                _(c.status),
+            ]
+            for c in changes
+        ),
+        title=_("Partner changes"),
+    )
+
+
+@app.command("cancel")
+@guarded
+def cancel(
+    ctx: typer.Context,
+    change_id: str = typer.Argument(..., metavar="CHANGE_ID", help="The pending change's id."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Cancel without asking."),
+) -> None:
+    """Withdraw a change that is still pending."""
+    from acctctl import service
+
+    change_id = parse_id(change_id, _("change id"))
+    context = state(ctx).context()
+    if not yes:
+        if not prompts_allowed():
+            raise UsageError(_("Pass --yes to cancel a change when not running interactively."))
+        found = service.get_change(context, change_id)
+        from acctctl.wizard.prompts import confirm
+
+        if not confirm(
+            _("Withdraw change {id} ({holder} → {to})?").format(
+                id=found.id, holder=found.holder, to=found.to
+            ),
+            default=False,
+        ):
+            raise CancelledError(_("Cancelled; nothing was written."))
+    cancelled = service.cancel_change(context, change_id)
+    err(_("Change {id} is cancelled; the contract keeps its partners.").format(id=cancelled.id))

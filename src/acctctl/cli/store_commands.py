@@ -1,0 +1,148 @@
+"""`acctctl store init|import|export|check|path`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from acctctl.cli.app import guarded, state
+from acctctl.errors import StoreError, UsageError
+from acctctl.i18n import _
+from acctctl.output import err, out
+
+app = typer.Typer(no_args_is_help=True)
+
+
+@app.command("path")
+@guarded
+def path_(ctx: typer.Context) -> None:
+    """Print where the store is (password hidden)."""
+    out(state(ctx).store().where())
+
+
+@app.command("init")
+@guarded
+def init(
+    ctx: typer.Context,
+    demo: bool = typer.Option(False, "--demo", help="Fill it with a sample account."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing store."),
+    exist_ok: bool = typer.Option(
+        False, "--exist-ok", help="Do nothing (and succeed) when the store already exists."
+    ),
+) -> None:
+    """Create an empty store, or one holding a sample account."""
+    from acctctl import demo as demo_account
+    from acctctl import service
+    from acctctl.domain import Account, AccountDocument
+
+    current = state(ctx)
+    store = current.store()
+    if exist_ok and not force and store.exists():
+        err(_("The store already exists at {where}; left as it is.").format(where=store.where()))
+        return
+    context = current.context()
+    if demo:
+        document = demo_account.demo_document(context.today, context.now)
+    else:
+        document = AccountDocument(account=Account(csn="0000000000", name=_("New account")))
+    service.replace_store(context, document, force=force)
+    err(
+        (
+            _("Sample account written to {where}.")
+            if demo
+            else _("Empty store created at {where}.")
+        ).format(where=store.where())
+    )
+
+
+@app.command("import")
+@guarded
+def import_(
+    ctx: typer.Context,
+    file: str = typer.Argument(..., metavar="FILE|-", help="An account document (JSON), or -."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing store."),
+) -> None:
+    """Load the whole account from a JSON document; validated first, nothing written if wrong."""
+    from acctctl import service
+    from acctctl.document import parse_document
+
+    if file == "-":
+        text = sys.stdin.read()
+        name = _("standard input")
+    else:
+        try:
+            text = Path(file).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise UsageError(_("No such file: {file}").format(file=file)) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(
+                _("Cannot read {file}: {problem}").format(file=file, problem=exc)
+            ) from None
+        name = file
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(
+            _("{name} is not JSON: {problem} (line {line}, column {col}).").format(
+                name=name, problem=exc.msg, line=exc.lineno, col=exc.colno
+            )
+        ) from None
+    except RecursionError:
+        raise UsageError(
+            _("{name} is nested too deeply to be an account document.").format(name=name)
+        ) from None
+    document = parse_document(data)
+    service.replace_store(state(ctx).context(), document, force=force)
+    err(
+        _("Imported {subs} subscriptions, {contracts} contracts, {partners} partners.").format(
+            subs=len(document.subscriptions),
+            contracts=len(document.contracts),
+            partners=len(document.partners),
+        )
+    )
+
+
+@app.command("export")
+@guarded
+def export(
+    ctx: typer.Context,
+    output: str | None = typer.Option(None, "-o", "--output", metavar="FILE", help="Write here."),
+) -> None:
+    """Dump the whole account as a JSON document."""
+    from acctctl.document import document_to_json
+    from acctctl.output import json_text
+
+    with state(ctx).store().read() as reader:
+        document = reader.document()
+    text = json_text(document_to_json(document), indent=2) + "\n"
+    if output is None or output == "-":
+        sys.stdout.write(text)
+        return
+    from acctctl.store.files import write_atomically
+
+    write_atomically(Path(output), text.encode("utf-8"))
+
+
+@app.command("check")
+@guarded
+def check(ctx: typer.Context) -> None:
+    """Verify the store's integrity, schema and the account's invariants."""
+    from acctctl import service
+
+    current = state(ctx)
+    store = current.store()
+    problems = store.check()
+    if not problems:
+        problems = service.check_invariants(current.context())
+    if problems:
+        for problem in problems:
+            err(f"  ✗ {problem}")
+        raise StoreError(
+            _("The store at {where} has problems ({n}).").format(
+                where=store.where(), n=len(problems)
+            )
+        )
+    out(_("The store at {where} is healthy.").format(where=store.where()))

@@ -1,0 +1,225 @@
+"""`acctctl subs list|show|auto-renew`: Billing and Orders › Subscriptions and Contracts."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator
+
+import typer
+
+from acctctl.cli.app import guarded, prompts_allowed, state
+from acctctl.cli.completion import complete_subscription
+from acctctl.errors import CancelledError, UsageError
+from acctctl.i18n import N_, _, format_date, format_datetime, format_number
+from acctctl.ids import parse_id
+from acctctl.output import card, err, inert, out, print_json, print_json_array, table
+
+app = typer.Typer(no_args_is_help=True)
+
+
+def subscription_rows(views: Iterable[object]) -> Iterator[list[str]]:
+    from acctctl.service import SubscriptionView
+
+    for view in views:
+        assert isinstance(view, SubscriptionView)
+        sub = view.subscription
+        pending = ""
+        if view.pending is not None:
+            pending = _("→ {name} from {when}").format(
+                name=view.name(view.pending.to), when=format_datetime(view.pending.effective_at)
+            )
+        yield [
+            sub.id,
+            sub.contract or _("subscription ID"),
+            sub.product,
+            format_number(sub.seats),
+            format_date(view.terms.term_end),
+            format_number(view.days_left),
+            _("on") if view.terms.auto_renew else _("off"),
+            ", ".join(view.name(c) for c in view.terms.partners),
+            pending,
+            _("yes") if view.eligible else ", ".join(r.code for r in view.reasons),
+        ]
+
+
+SUBSCRIPTION_HEADERS = (
+    N_("ID"),
+    N_("Contract"),
+    N_("Product"),
+    N_("Seats"),
+    N_("Term end"),
+    N_("Days left"),
+    N_("Auto-renew"),
+    N_("Partners"),
+    N_("Pending change"),
+    N_("Can change partner"),
+)
+
+
+def headers() -> list[str]:
+    return [_(h) for h in SUBSCRIPTION_HEADERS]
+
+
+@app.command("list")
+@guarded
+def list_(
+    ctx: typer.Context,
+    eligible: bool = typer.Option(
+        False, "--eligible", help="Only subscriptions whose partner can be changed now."
+    ),
+    json_: bool = typer.Option(False, "--json", help="Print a JSON array."),
+    ids: bool = typer.Option(False, "--ids", help="Print one id per line, for pipes."),
+) -> None:
+    """Every subscription: contract, product, seats, term end, partners, and whether the
+    partner can be changed (with the reason codes)."""
+    from acctctl import service
+
+    if json_ and ids:
+        raise UsageError(_("--json and --ids cannot be used together."))
+    views = service.list_subscriptions(state(ctx).context(), eligible_only=eligible)
+    # Open the store before printing anything, so a store error is not preceded by a header.
+    first = next(views, None)
+    views = itertools.chain([first] if first is not None else [], views)
+    if json_:
+        print_json_array(v.to_json() for v in views)
+    elif ids:
+        for view in views:
+            out(view.subscription.id)
+    else:
+        table(headers(), subscription_rows(views), title=_("Subscriptions and Contracts"))
+
+
+@app.command("show")
+@guarded
+def show(
+    ctx: typer.Context,
+    sub_id: str = typer.Argument(
+        ..., metavar="ID", help="Subscription id.", autocompletion=complete_subscription
+    ),
+    json_: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """One subscription in full: contract, its other subscriptions, partners, support
+    level, pending change, and every rule that blocks a change."""
+    from acctctl import service
+
+    detail = service.show_subscription(state(ctx).context(), parse_id(sub_id, _("subscription id")))
+    if json_:
+        print_json(detail.to_json())
+        return
+    render_detail(detail)
+
+
+def render_detail(detail: object) -> None:
+    from acctctl.service import SubscriptionDetail
+
+    assert isinstance(detail, SubscriptionDetail)
+    view = detail.view
+    sub = view.subscription
+    terms = view.terms
+    fields: list[tuple[str, object]] = [
+        (_("Product"), sub.product),
+        (_("Seats"), format_number(sub.seats)),
+        (_("Plan"), f"{sub.plan} — {detail.support_level}"),
+        (_("Contract"), sub.contract or _("none (subscription ID, new buying model)")),
+    ]
+    if terms.agreement is not None:
+        fields.append((_("Agreement"), terms.agreement))
+    fields += [
+        (_("Contract manager"), terms.manager),
+        (
+            _("Term end"),
+            _("{date} ({days} days left)").format(
+                date=format_date(terms.term_end), days=format_number(view.days_left)
+            ),
+        ),
+        (_("Auto-renew"), _("on") if terms.auto_renew else _("off")),
+        (_("Partners"), ", ".join(f"{view.name(c)} ({c})" for c in terms.partners)),
+    ]
+    if view.pending is not None:
+        fields.append(
+            (
+                _("Pending change"),
+                _("{id}: → {name} ({csn}), shown from {when}").format(
+                    id=view.pending.id,
+                    name=view.name(view.pending.to),
+                    csn=view.pending.to,
+                    when=format_datetime(view.pending.effective_at),
+                ),
+            )
+        )
+    if detail.siblings:
+        fields.append(
+            (
+                _("Same contract"),
+                ", ".join(f"{s.id} ({s.product}, {s.seats})" for s in detail.siblings),
+            )
+        )
+    fields.append(
+        (
+            _("Can change partner"),
+            _("yes") if view.eligible else _("no"),
+        )
+    )
+    card(_("Subscription {id}").format(id=sub.id), fields)
+    for reason in view.reasons:
+        out(f"  ✗ {reason.code}: {inert(reason.message)}")
+    if view.eligible and detail.multiple_partners:
+        out(
+            "  ! "
+            + _(
+                "This contract has several partners: a change replaces all of them "
+                "(--replace-all); to change only one, contact support."
+            )
+        )
+
+
+@app.command("auto-renew")
+@guarded
+def auto_renew(
+    ctx: typer.Context,
+    sub_id: str = typer.Argument(
+        ..., metavar="ID", help="Subscription id.", autocompletion=complete_subscription
+    ),
+    on: bool = typer.Option(
+        ..., "--on/--off", help="Turn automatic renewal on or off.", show_default=False
+    ),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do it without asking."),
+) -> None:
+    """Turn automatic renewal on or off for the subscription's contract (contract manager or
+    primary admin only) — usually the first step before a partner change."""
+    from acctctl import service
+
+    current = state(ctx)
+    sub_id = parse_id(sub_id, _("subscription id"))
+    context = current.context()
+    if not yes:
+        if not prompts_allowed():
+            raise UsageError(
+                _("Pass --yes to change automatic renewal when not running interactively.")
+            )
+        detail = service.show_subscription(context, sub_id)
+        holder = detail.view.terms.contract or sub_id
+        from acctctl.wizard.prompts import confirm
+
+        question = (
+            _("Turn automatic renewal ON for {holder}?")
+            if on
+            else _("Turn automatic renewal OFF for {holder}?")
+        ).format(holder=holder)
+        if not confirm(question, default=True):
+            raise CancelledError(_("Cancelled; nothing was written."))
+    view, changed = service.set_auto_renew(context, sub_id, on)
+    holder = view.terms.contract or sub_id
+    state_word = _("on") if on else _("off")
+    if changed:
+        err(
+            _("Automatic renewal is now {state} for {holder}.").format(
+                state=state_word, holder=holder
+            )
+        )
+    else:
+        err(
+            _("Automatic renewal was already {state} for {holder}.").format(
+                state=state_word, holder=holder
+            )
+        )

@@ -1,0 +1,170 @@
+"""The TOML config file and the settings it feeds.
+
+Precedence everywhere: flag > environment > config file > default.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from acctctl.errors import UsageError
+from acctctl.i18n import _
+
+KEYS: dict[str, str] = {
+    "store": "where the account store is: a path (SQLite), a .json file, or postgresql://…",
+    "user": "who is acting: a user's email (like --as)",
+    "lang": "language of messages: en or fr",
+    "propagation_minutes": "how long a submitted change takes to show (default 60)",
+}
+LANGS = ("en", "fr")
+
+
+def home() -> Path | None:
+    """ACCTCTL_HOME moves every file acctctl writes (tests set it)."""
+    value = os.environ.get("ACCTCTL_HOME")
+    return Path(value).expanduser() if value else None
+
+
+def config_path() -> Path:
+    base = home()
+    if base is not None:
+        return base / "config" / "config.toml"
+    import platformdirs
+
+    return platformdirs.user_config_path("acctctl") / "config.toml"
+
+
+def _validate(key: str, value: Any) -> Any:
+    if key not in KEYS:
+        raise UsageError(
+            _("Unknown config key {key!r}; known keys: {keys}.").format(
+                key=key[:40], keys=", ".join(KEYS)
+            )
+        )
+    if key == "propagation_minutes":
+        if isinstance(value, str):
+            try:
+                value = int(value.strip())
+            except ValueError:
+                value = -1
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100_000:
+            raise UsageError(
+                _("propagation_minutes must be a whole number of minutes (0 or more).")
+            )
+        return value
+    if not isinstance(value, str) or not value.strip():
+        raise UsageError(_("{key} must be a non-empty string.").format(key=key))
+    value = value.strip()
+    if key == "lang" and value not in LANGS:
+        raise UsageError(_("lang must be one of: {langs}.").format(langs=", ".join(LANGS)))
+    return value
+
+
+def load(path: Path | None = None) -> dict[str, Any]:
+    path = path or config_path()
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        return {}
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise UsageError(
+            _("The config file {path} cannot be read: {problem}").format(path=path, problem=exc),
+            hint=_("Fix it by hand, or delete it."),
+        ) from None
+    clean: dict[str, Any] = {}
+    for key, value in data.items():
+        try:
+            clean[key] = _validate(key, value)
+        except UsageError as exc:
+            raise UsageError(
+                _("In {path}: {problem}").format(path=path, problem=exc.message)
+            ) from None
+    return clean
+
+
+def save(key: str, value: str, path: Path | None = None) -> Any:
+    """Set one key, writing the file atomically (0600 in a 0700 folder)."""
+    import tomli_w
+
+    path = path or config_path()
+    parsed = _validate(key, value)
+    data = load(path)
+    data[key] = parsed
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(path.parent, 0o700)
+    fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            tomli_w.dump(data, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return parsed
+
+
+def unset(key: str, path: Path | None = None) -> None:
+    _validate(key, "en" if key == "lang" else "x" if key != "propagation_minutes" else "0")
+    path = path or config_path()
+    data = load(path)
+    if key in data:
+        del data[key]
+        import tomli_w
+
+        fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            tomli_w.dump(data, fh)
+        os.replace(tmp, path)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    store: str
+    user: str | None
+    lang: str | None
+    propagation_minutes: int
+    sources: dict[str, str]
+
+
+def resolve(
+    *, store: str | None, user: str | None, lang: str | None, default_store: str
+) -> Settings:
+    """Flag > environment > config file > default, for every setting."""
+    file_values = load()
+    sources: dict[str, str] = {}
+
+    def pick(name: str, flag: Any, env: str | None, default: Any) -> Any:
+        if flag is not None:
+            sources[name] = "flag"
+            return flag
+        if env and os.environ.get(env):
+            sources[name] = "environment"
+            return os.environ[env]
+        if name in file_values:
+            sources[name] = "config"
+            return file_values[name]
+        sources[name] = "default"
+        return default
+
+    env_lang = None
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if os.environ.get(var):
+            env_lang = os.environ[var]
+            break
+    chosen_lang = lang if lang is not None else file_values.get("lang", env_lang)
+    return Settings(
+        store=pick("store", store, "ACCTCTL_STORE", default_store),
+        user=pick("user", user, "ACCTCTL_USER", None),
+        lang=chosen_lang,
+        propagation_minutes=int(pick("propagation_minutes", None, None, 60)),
+        sources=sources,
+    )

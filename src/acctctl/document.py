@@ -1,0 +1,543 @@
+"""The account document (SPEC §7): validation on import, serialisation on export.
+
+``parse_document`` checks a decoded JSON value completely before anything is
+written, and stops at the first problem with a ``DocumentError`` naming its place
+(``subscriptions[3].seats: must be a positive integer``). ``document_to_json`` is
+its exact inverse: keys in SPEC order, dates as ``YYYY-MM-DD``, moments in UTC as
+``2026-11-26T12:00:00+00:00``.
+
+Security decision — no control characters in any string. Every string of a
+document (names, products, subjects, e-mails, ids) is later printed to a terminal,
+written to logs and stored. An imported document is untrusted input, so a string
+holding a C0 or C1 control character (including ESC and DEL), a line or paragraph
+separator (U+2028, U+2029), a Unicode bidirectional override or isolate (U+202A–
+U+202E, U+2066–U+2069, the "Trojan Source" characters) or a lone surrogate is
+rejected rather than escaped: it could otherwise rewrite the terminal (ANSI
+escape sequences), forge lines in output and logs, show a partner name reading
+differently from the bytes that are stored, or fail later when encoded to UTF-8.
+No legitimate name, product or subject needs them.
+
+Identifiers are strict inside documents: a CSN is exactly ten ASCII digits with no
+surrounding spaces (only the command line forgives spaces), and Unicode digits
+such as ``５`` are not digits here.
+
+Validation is linear in the size of the document: every uniqueness check and
+every reference is a dict lookup, so 100,000 subscriptions stay fast.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+
+from acctctl.domain import (
+    AGREEMENTS,
+    CHANGE_STATUSES,
+    FORMAT,
+    PLANS,
+    ROLES,
+    Account,
+    AccountDocument,
+    Change,
+    Contract,
+    Notice,
+    Partner,
+    Subscription,
+    User,
+)
+from acctctl.errors import DocumentError
+from acctctl.i18n import _
+from acctctl.ids import MAX_ID_LENGTH, is_csn, is_id, shown
+
+MAX_TEXT_LENGTH = 200
+MAX_SEATS = 10_000_000
+
+_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DATETIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?"
+    r"(Z|[+-][0-9]{2}:[0-9]{2})?"
+)
+
+_TOP_REQUIRED = ("format", "account", "users", "partners", "contracts", "subscriptions")
+_TOP_OPTIONAL = ("notices", "changes")
+_ACCOUNT_KEYS = ("csn", "name")
+_USER_KEYS = ("email", "name", "role")
+_PARTNER_KEYS = ("csn", "name", "city", "country", "email", "active")
+_CONTRACT_KEYS = ("number", "manager", "term_end", "auto_renew", "agreement", "partners")
+_SUBSCRIPTION_KEYS = ("id", "product", "seats", "plan", "contract")
+_OWN_TERMS = ("manager", "term_end", "auto_renew", "partners")
+_NOTICE_KEYS = ("received", "partner", "subject")
+_CHANGE_REQUIRED = ("id", "from", "to", "by", "submitted_at", "effective_at", "status")
+_CHANGE_HOLDERS = ("contract", "subscription")
+
+_Choice = TypeVar("_Choice", bound=str)
+
+
+# --- values -------------------------------------------------------------------------
+
+
+def _record(
+    value: Any, place: str, required: tuple[str, ...], optional: Collection[str] = ()
+) -> dict[str, Any]:
+    """An object holding every required key and nothing unknown."""
+    if not isinstance(value, dict):
+        raise DocumentError(place, _("must be an object"))
+    for key in value:
+        if key not in required and key not in optional:
+            allowed = ", ".join((*required, *optional))
+            raise DocumentError(
+                place,
+                _("unknown key {key} (allowed: {allowed})").format(
+                    key=shown(str(key)), allowed=allowed
+                ),
+            )
+    for key in required:
+        if key not in value:
+            raise DocumentError(_join(place, key), _("is missing"))
+    return value
+
+
+def _join(place: str, key: str) -> str:
+    return f"{place}.{key}" if place else key
+
+
+def _list(value: Any, place: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise DocumentError(place, _("must be a list"))
+    return value
+
+
+def _text(value: Any, place: str) -> str:
+    if not isinstance(value, str):
+        raise DocumentError(place, _("must be a string"))
+    if not value.strip():
+        raise DocumentError(place, _("must not be empty"))
+    if len(value) > MAX_TEXT_LENGTH:
+        raise DocumentError(
+            place, _("must be at most {limit} characters").format(limit=MAX_TEXT_LENGTH)
+        )
+    found = _FORBIDDEN.search(value)
+    if found is not None:
+        raise DocumentError(
+            place,
+            _(
+                "must not contain control or bidirectional-override characters (found U+{code:04X})"
+            ).format(code=ord(found.group())),
+        )
+    return value
+
+
+def _email(value: Any, place: str) -> str:
+    text = _text(value, place)
+    if "@" not in text:
+        raise DocumentError(place, _("must be an e-mail address"))
+    return text
+
+
+def _csn(value: Any, place: str) -> str:
+    if not isinstance(value, str) or not is_csn(value):
+        raise DocumentError(place, _("must be a CSN: exactly 10 ASCII digits"))
+    return value
+
+
+def _id(value: Any, place: str) -> str:
+    if not isinstance(value, str) or not is_id(value):
+        raise DocumentError(
+            place,
+            _("must be an id: letters, digits and '-' ({limit} at most)").format(
+                limit=MAX_ID_LENGTH
+            ),
+        )
+    return value
+
+
+def _bool(value: Any, place: str) -> bool:
+    if not isinstance(value, bool):
+        raise DocumentError(place, _("must be true or false"))
+    return value
+
+
+def _seats(value: Any, place: str) -> int:
+    # bool is an int in Python, and 10.0 is not a count of seats.
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise DocumentError(place, _("must be a positive integer"))
+    if value > MAX_SEATS:
+        raise DocumentError(place, _("must be at most {limit}").format(limit=MAX_SEATS))
+    return value
+
+
+def _choice(value: Any, place: str, choices: tuple[_Choice, ...]) -> _Choice:
+    if isinstance(value, str):
+        for choice in choices:
+            if value == choice:
+                return choice
+    raise DocumentError(place, _("must be one of {choices}").format(choices=", ".join(choices)))
+
+
+def _date(value: Any, place: str) -> date:
+    if not isinstance(value, str) or _DATE.fullmatch(value) is None:
+        raise DocumentError(place, _("must be a date written YYYY-MM-DD"))
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise DocumentError(
+            place, _("{value} is not a real date").format(value=shown(value))
+        ) from None
+
+
+def _moment(value: Any, place: str) -> datetime:
+    """ISO 8601 date and time; an offset is normalised to UTC, none means UTC."""
+    if not isinstance(value, str) or _DATETIME.fullmatch(value) is None:
+        raise DocumentError(
+            place, _("must be a date and time in ISO 8601 (2026-11-26T12:00:00+00:00)")
+        )
+    try:
+        return _utc(datetime.fromisoformat(value))
+    except (ValueError, OverflowError):
+        raise DocumentError(
+            place, _("{value} is not a real date and time").format(value=shown(value))
+        ) from None
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+# --- the document ---------------------------------------------------------------------
+
+
+class _Parser:
+    """One pass over the document in SPEC order; each section only refers backwards."""
+
+    def __init__(self) -> None:
+        self.users: dict[str, int] = {}
+        self.partners: dict[str, int] = {}
+        self.contracts: dict[str, int] = {}
+        self.subscription_index: dict[str, int] = {}
+        self.subscriptions: dict[str, Subscription] = {}
+        self.changes: dict[str, int] = {}
+        self.pending: dict[tuple[str, str], int] = {}
+
+    @staticmethod
+    def unique(seen: dict[str, int], key: str, index: int, section: str, place: str) -> None:
+        other = seen.setdefault(key, index)
+        if other != index:
+            raise DocumentError(
+                place,
+                _("{value} is a duplicate: {section}[{other}] has it already").format(
+                    value=shown(key), section=section, other=other
+                ),
+            )
+
+    def user(self, value: Any, place: str) -> str:
+        email = _email(value, place)
+        if email not in self.users:
+            raise DocumentError(
+                place, _("{value} is not a user of the account").format(value=shown(email))
+            )
+        return email
+
+    def partner(self, value: Any, place: str) -> str:
+        csn = _csn(value, place)
+        if csn not in self.partners:
+            raise DocumentError(
+                place, _("{value} is not a partner of the account").format(value=csn)
+            )
+        return csn
+
+    def partner_list(self, value: Any, place: str) -> tuple[str, ...]:
+        items = _list(value, place)
+        if not items:
+            raise DocumentError(place, _("must name at least one partner"))
+        seen: dict[str, int] = {}
+        for index, item in enumerate(items):
+            item_place = f"{place}[{index}]"
+            csn = self.partner(item, item_place)
+            self.unique(seen, csn, index, place, item_place)
+        return tuple(seen)
+
+    def parse(self, data: Any) -> AccountDocument:
+        if not isinstance(data, dict):
+            raise DocumentError("", _("the document must be a JSON object"))
+        if "format" not in data:
+            raise DocumentError("format", _("is missing (expected {format})").format(format=FORMAT))
+        if data["format"] != FORMAT:
+            raise DocumentError("format", _("must be {format}").format(format=FORMAT))
+        top = _record(data, "", _TOP_REQUIRED, _TOP_OPTIONAL)
+        account_record = _record(top["account"], "account", _ACCOUNT_KEYS)
+        account = Account(
+            _csn(account_record["csn"], "account.csn"),
+            _text(account_record["name"], "account.name"),
+        )
+        return AccountDocument(
+            account=account,
+            users=[self.parse_user(v, f"users[{i}]", i) for i, v in self.items(top, "users")],
+            partners=[
+                self.parse_partner(v, f"partners[{i}]", i) for i, v in self.items(top, "partners")
+            ],
+            contracts=[
+                self.parse_contract(v, f"contracts[{i}]", i)
+                for i, v in self.items(top, "contracts")
+            ],
+            subscriptions=[
+                self.parse_subscription(v, f"subscriptions[{i}]", i)
+                for i, v in self.items(top, "subscriptions")
+            ],
+            notices=[self.parse_notice(v, f"notices[{i}]") for i, v in self.items(top, "notices")],
+            changes=[
+                self.parse_change(v, f"changes[{i}]", i) for i, v in self.items(top, "changes")
+            ],
+        )
+
+    @staticmethod
+    def items(top: dict[str, Any], section: str) -> list[tuple[int, Any]]:
+        if section not in top:
+            return []
+        return list(enumerate(_list(top[section], section)))
+
+    def parse_user(self, value: Any, place: str, index: int) -> User:
+        record = _record(value, place, _USER_KEYS)
+        email = _email(record["email"], f"{place}.email")
+        self.unique(self.users, email, index, "users", f"{place}.email")
+        return User(
+            email,
+            _text(record["name"], f"{place}.name"),
+            _choice(record["role"], f"{place}.role", ROLES),
+        )
+
+    def parse_partner(self, value: Any, place: str, index: int) -> Partner:
+        record = _record(value, place, _PARTNER_KEYS)
+        csn = _csn(record["csn"], f"{place}.csn")
+        self.unique(self.partners, csn, index, "partners", f"{place}.csn")
+        return Partner(
+            csn,
+            _text(record["name"], f"{place}.name"),
+            _text(record["city"], f"{place}.city"),
+            _text(record["country"], f"{place}.country"),
+            _email(record["email"], f"{place}.email"),
+            _bool(record["active"], f"{place}.active"),
+        )
+
+    def parse_contract(self, value: Any, place: str, index: int) -> Contract:
+        record = _record(value, place, _CONTRACT_KEYS)
+        number = _id(record["number"], f"{place}.number")
+        self.unique(self.contracts, number, index, "contracts", f"{place}.number")
+        return Contract(
+            number,
+            self.user(record["manager"], f"{place}.manager"),
+            _date(record["term_end"], f"{place}.term_end"),
+            _bool(record["auto_renew"], f"{place}.auto_renew"),
+            _choice(record["agreement"], f"{place}.agreement", AGREEMENTS),
+            self.partner_list(record["partners"], f"{place}.partners"),
+        )
+
+    def parse_subscription(self, value: Any, place: str, index: int) -> Subscription:
+        record = _record(value, place, _SUBSCRIPTION_KEYS, _OWN_TERMS)
+        id_ = _id(record["id"], f"{place}.id")
+        self.unique(self.subscription_index, id_, index, "subscriptions", f"{place}.id")
+        product = _text(record["product"], f"{place}.product")
+        seats = _seats(record["seats"], f"{place}.seats")
+        plan = _choice(record["plan"], f"{place}.plan", PLANS)
+        contract = record["contract"]
+        if contract is not None:
+            number = _id(contract, f"{place}.contract")
+            if number not in self.contracts:
+                raise DocumentError(
+                    f"{place}.contract",
+                    _("{value} is not a contract of the account").format(value=shown(number)),
+                )
+            for key in _OWN_TERMS:
+                if key in record:
+                    raise DocumentError(
+                        f"{place}.{key}",
+                        _(
+                            "must not be given: the subscription belongs to contract {number}, "
+                            "which holds its terms"
+                        ).format(number=number),
+                    )
+            subscription = Subscription(id_, product, seats, plan, number)
+        else:
+            for key in _OWN_TERMS:
+                if key not in record:
+                    raise DocumentError(
+                        f"{place}.{key}",
+                        _(
+                            "is missing: a subscription without a contract (new buying model) "
+                            "carries its own manager, term_end, auto_renew and partners"
+                        ),
+                    )
+            subscription = Subscription(
+                id_,
+                product,
+                seats,
+                plan,
+                None,
+                manager=self.user(record["manager"], f"{place}.manager"),
+                term_end=_date(record["term_end"], f"{place}.term_end"),
+                auto_renew=_bool(record["auto_renew"], f"{place}.auto_renew"),
+                partners=self.partner_list(record["partners"], f"{place}.partners"),
+            )
+        self.subscriptions[id_] = subscription
+        return subscription
+
+    def parse_notice(self, value: Any, place: str) -> Notice:
+        record = _record(value, place, _NOTICE_KEYS)
+        return Notice(
+            _date(record["received"], f"{place}.received"),
+            self.partner(record["partner"], f"{place}.partner"),
+            _text(record["subject"], f"{place}.subject"),
+        )
+
+    def parse_change(self, value: Any, place: str, index: int) -> Change:
+        record = _record(value, place, _CHANGE_REQUIRED, _CHANGE_HOLDERS)
+        id_ = _id(record["id"], f"{place}.id")
+        self.unique(self.changes, id_, index, "changes", f"{place}.id")
+        if ("contract" in record) == ("subscription" in record):
+            raise DocumentError(place, _("must name exactly one of contract or subscription"))
+        contract: str | None = None
+        subscription: str | None = None
+        if "contract" in record:
+            contract = _id(record["contract"], f"{place}.contract")
+            if contract not in self.contracts:
+                raise DocumentError(
+                    f"{place}.contract",
+                    _("{value} is not a contract of the account").format(value=shown(contract)),
+                )
+            holder = ("contract", contract)
+        else:
+            subscription = _id(record["subscription"], f"{place}.subscription")
+            known = self.subscriptions.get(subscription)
+            if known is None:
+                raise DocumentError(
+                    f"{place}.subscription",
+                    _("{value} is not a subscription of the account").format(
+                        value=shown(subscription)
+                    ),
+                )
+            if known.contract is not None:
+                raise DocumentError(
+                    f"{place}.subscription",
+                    _(
+                        "subscription {id} belongs to contract {number}: "
+                        "its change must name the contract"
+                    ).format(id=subscription, number=known.contract),
+                )
+            holder = ("subscription", subscription)
+        before = _list(record["from"], f"{place}.from")
+        from_seen: dict[str, int] = {}
+        for i, item in enumerate(before):
+            csn = _csn(item, f"{place}.from[{i}]")
+            self.unique(from_seen, csn, i, f"{place}.from", f"{place}.from[{i}]")
+        to = self.partner(record["to"], f"{place}.to")
+        by = self.user(record["by"], f"{place}.by")
+        submitted_at = _moment(record["submitted_at"], f"{place}.submitted_at")
+        effective_at = _moment(record["effective_at"], f"{place}.effective_at")
+        if effective_at < submitted_at:
+            raise DocumentError(f"{place}.effective_at", _("must not be before submitted_at"))
+        status = _choice(record["status"], f"{place}.status", CHANGE_STATUSES)
+        if status == "pending":
+            other = self.pending.setdefault(holder, index)
+            if other != index:
+                raise DocumentError(
+                    f"{place}.status",
+                    _(
+                        "changes[{other}] is already pending on {kind} {holder}: "
+                        "at most one change may be pending at a time"
+                    ).format(other=other, kind=holder[0], holder=holder[1]),
+                )
+        return Change(
+            id_,
+            contract,
+            subscription,
+            tuple(from_seen),
+            to,
+            by,
+            submitted_at,
+            effective_at,
+            status,
+        )
+
+
+def parse_document(data: Any) -> AccountDocument:
+    """Validate a decoded JSON value completely; raise DocumentError naming the place."""
+    return _Parser().parse(data)
+
+
+# --- export ---------------------------------------------------------------------------
+
+
+def _subscription_to_json(subscription: Subscription) -> dict[str, Any]:
+    value: dict[str, Any] = {
+        "id": subscription.id,
+        "product": subscription.product,
+        "seats": subscription.seats,
+        "plan": subscription.plan,
+        "contract": subscription.contract,
+    }
+    if subscription.contract is None:
+        value["manager"] = subscription.manager
+        value["term_end"] = (
+            subscription.term_end.isoformat() if subscription.term_end is not None else None
+        )
+        value["auto_renew"] = subscription.auto_renew
+        value["partners"] = list(subscription.partners)
+    return value
+
+
+def _change_to_json(change: Change) -> dict[str, Any]:
+    value: dict[str, Any] = {"id": change.id}
+    if change.contract is not None:
+        value["contract"] = change.contract
+    else:
+        value["subscription"] = change.subscription
+    value.update(
+        {
+            "from": list(change.from_),
+            "to": change.to,
+            "by": change.by,
+            "submitted_at": _utc(change.submitted_at).isoformat(),
+            "effective_at": _utc(change.effective_at).isoformat(),
+            "status": change.status,
+        }
+    )
+    return value
+
+
+def document_to_json(document: AccountDocument) -> dict[str, Any]:
+    """The JSON value of a document; parse_document(document_to_json(d)) == d."""
+    return {
+        "format": FORMAT,
+        "account": {"csn": document.account.csn, "name": document.account.name},
+        "users": [{"email": u.email, "name": u.name, "role": u.role} for u in document.users],
+        "partners": [
+            {
+                "csn": p.csn,
+                "name": p.name,
+                "city": p.city,
+                "country": p.country,
+                "email": p.email,
+                "active": p.active,
+            }
+            for p in document.partners
+        ],
+        "contracts": [
+            {
+                "number": c.number,
+                "manager": c.manager,
+                "term_end": c.term_end.isoformat(),
+                "auto_renew": c.auto_renew,
+                "agreement": c.agreement,
+                "partners": list(c.partners),
+            }
+            for c in document.contracts
+        ],
+        "subscriptions": [_subscription_to_json(s) for s in document.subscriptions],
+        "notices": [
+            {"received": n.received.isoformat(), "partner": n.partner, "subject": n.subject}
+            for n in document.notices
+        ],
+        "changes": [_change_to_json(c) for c in document.changes],
+    }

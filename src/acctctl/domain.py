@@ -1,0 +1,151 @@
+"""The account's vocabulary, as typed values. Parsed at the edge, trusted inside."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+Role = Literal["primary_admin", "secondary_admin", "user"]
+ROLES: tuple[Role, ...] = ("primary_admin", "secondary_admin", "user")
+
+Plan = Literal["standard", "premium", "enterprise"]
+PLANS: tuple[Plan, ...] = ("standard", "premium", "enterprise")
+
+Agreement = Literal["standard", "eba", "eba-token-flex"]
+AGREEMENTS: tuple[Agreement, ...] = ("standard", "eba", "eba-token-flex")
+
+ChangeStatus = Literal["pending", "applied", "cancelled"]
+CHANGE_STATUSES: tuple[ChangeStatus, ...] = ("pending", "applied", "cancelled")
+
+FORMAT = "acctctl/1"
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    csn: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    email: str
+    name: str
+    role: Role
+
+
+@dataclass(frozen=True, slots=True)
+class Partner:
+    csn: str
+    name: str
+    city: str
+    country: str
+    email: str
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Contract:
+    """A legacy-model contract: it holds the partners of all its subscriptions."""
+
+    number: str
+    manager: str
+    term_end: date
+    auto_renew: bool
+    agreement: Agreement
+    partners: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """Either belongs to a contract (legacy), or carries its own terms (new buying model)."""
+
+    id: str
+    product: str
+    seats: int
+    plan: Plan
+    contract: str | None
+    manager: str | None = None
+    term_end: date | None = None
+    auto_renew: bool | None = None
+    partners: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """An email from the vendor naming a new partner."""
+
+    received: date
+    partner: str
+    subject: str
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A submitted partner change on a contract (or a new-model subscription)."""
+
+    id: str
+    contract: str | None
+    subscription: str | None
+    from_: tuple[str, ...]
+    to: str
+    by: str
+    submitted_at: datetime
+    effective_at: datetime
+    status: ChangeStatus
+
+    @property
+    def holder(self) -> str:
+        """The contract number, or the subscription id for the new buying model."""
+        return self.contract if self.contract is not None else (self.subscription or "")
+
+
+@dataclass(frozen=True, slots=True)
+class Terms:
+    """What decides eligibility: the contract's terms, or a new-model subscription's own."""
+
+    contract: str | None
+    manager: str
+    term_end: date
+    auto_renew: bool
+    agreement: Agreement | None
+    partners: tuple[str, ...]
+
+    @staticmethod
+    def of_contract(contract: Contract) -> Terms:
+        return Terms(
+            contract.number,
+            contract.manager,
+            contract.term_end,
+            contract.auto_renew,
+            contract.agreement,
+            contract.partners,
+        )
+
+    @staticmethod
+    def of(subscription: Subscription, contract: Contract | None) -> Terms:
+        if contract is not None:
+            return Terms.of_contract(contract)
+        if subscription.term_end is None:
+            raise ValueError(f"subscription {subscription.id} has neither contract nor terms")
+        return Terms(
+            None,
+            subscription.manager or "",
+            subscription.term_end,
+            bool(subscription.auto_renew),
+            None,
+            subscription.partners,
+        )
+
+
+@dataclass(slots=True)
+class AccountDocument:
+    """The whole account, as imported and exported (SPEC §7)."""
+
+    account: Account
+    users: list[User] = field(default_factory=list)
+    partners: list[Partner] = field(default_factory=list)
+    contracts: list[Contract] = field(default_factory=list)
+    subscriptions: list[Subscription] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)

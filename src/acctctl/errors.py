@@ -1,0 +1,95 @@
+"""One error hierarchy; each class knows its exit code (SPEC §6).
+
+The CLI's single handler turns any of these into one line on stderr and the exit
+code; nothing below the CLI calls ``sys.exit``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from acctctl.rules import Reason
+
+
+class AcctctlError(Exception):
+    """A failure the user can understand and act on."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class UsageError(AcctctlError):
+    """Bad flag, malformed CSN or id, missing value when not interactive."""
+
+    exit_code = 2
+
+
+class DocumentError(UsageError):
+    """An account document that does not validate; ``place`` says where."""
+
+    def __init__(self, place: str, problem: str) -> None:
+        super().__init__(f"{place}: {problem}" if place else problem)
+        self.place = place
+        self.problem = problem
+
+
+class RejectedError(AcctctlError):
+    """An eligibility rule says no."""
+
+    exit_code = 3
+
+    def __init__(self, message: str, reasons: Sequence[Reason] = (), **kw: str | None) -> None:
+        super().__init__(message, **kw)
+        self.reasons = list(reasons)
+        if self.reasons:
+            self.exit_code = self.reasons[0].exit_code
+
+
+class NotFoundError(AcctctlError):
+    """Subscription, partner or change not found."""
+
+    exit_code = 4
+
+
+class NotAllowedError(AcctctlError):
+    """Unknown user, or not the contract manager."""
+
+    exit_code = 5
+
+
+class StoreError(AcctctlError):
+    """The store is missing, corrupt, locked too long or of a newer schema."""
+
+    exit_code = 6
+
+
+class StoreMissingError(StoreError):
+    pass
+
+
+class StoreCorruptError(StoreError):
+    pass
+
+
+class StoreLockedError(StoreError):
+    pass
+
+
+class StoreSchemaError(StoreError):
+    pass
+
+
+class StoreExistsError(UsageError):
+    """``store init``/``import`` would overwrite an existing store without ``--force``."""
+
+
+class CancelledError(AcctctlError):
+    """Ctrl-C, Esc, or "no" at Submit: nothing written."""
+
+    exit_code = 130

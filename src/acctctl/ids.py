@@ -1,0 +1,50 @@
+"""Parsing of identifiers at the edge (SPEC §2): CSNs, contract numbers, subscription ids."""
+
+from __future__ import annotations
+
+import re
+
+from acctctl.errors import UsageError
+from acctctl.i18n import _
+
+_CSN = re.compile(r"[0-9]{10}")
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
+MAX_ID_LENGTH = 64
+
+
+def shown(text: str, limit: int = 40) -> str:
+    """A safe, short rendering of user input for an error message."""
+    text = repr(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def is_csn(text: str) -> bool:
+    return _CSN.fullmatch(text) is not None
+
+
+def parse_csn(text: str) -> str:
+    """A CSN is exactly 10 ASCII digits; surrounding spaces are ignored."""
+    value = text.strip(" ")
+    if _CSN.fullmatch(value) is None:
+        raise UsageError(
+            _("{value} is not a CSN: a partner's account number is exactly 10 digits.").format(
+                value=shown(text)
+            )
+        )
+    return value
+
+
+def is_id(text: str) -> bool:
+    return len(text) <= MAX_ID_LENGTH and _ID.fullmatch(text) is not None
+
+
+def parse_id(text: str, what: str = "subscription id") -> str:
+    """Contract numbers, subscription and change ids: letters, digits and ``-``."""
+    value = text.strip(" ")
+    if not is_id(value):
+        raise UsageError(
+            _(
+                "{value} is not a valid {what}: use letters, digits and '-' ({limit} at most)."
+            ).format(value=shown(text), what=what, limit=MAX_ID_LENGTH)
+        )
+    return value

@@ -1,0 +1,212 @@
+"""Eligibility rules (SPEC §3): pure functions, facts in, reasons out.
+
+Every front end asks this module; every rejection carries a stable code and a
+sentence saying why and what to do. All failing rules are reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from acctctl.domain import Change, Partner, Terms, User
+from acctctl.i18n import _, format_date, format_datetime, pgettext
+
+EXPIRY_WINDOW_DAYS = 90
+
+EXIT_CODES: dict[str, int] = {
+    "not-contract-manager": 5,
+    "unknown-user": 5,
+    "new-buying-model": 3,
+    "auto-renew": 3,
+    "token-flex": 3,
+    "expired": 3,
+    "expiring-soon": 3,
+    "change-pending": 3,
+    "partner-inactive": 3,
+    "multiple-partners": 3,
+}
+CODES = tuple(EXIT_CODES)
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    code: str
+    message: str
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_CODES[self.code]
+
+    def to_json(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message}
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """Everything the rules look at for one subscription.
+
+    ``actor`` is the acting identity's email (None: nobody signed in, so the
+    authorization rules are not asked); ``actor_user`` is that user, if the account
+    knows them. ``new_partner`` and ``replace_all`` are None while nothing has been
+    asked yet (a listing): the rules about the request itself are then skipped.
+    """
+
+    today: date
+    subscription: str
+    terms: Terms
+    actor: str | None = None
+    actor_user: User | None = None
+    pending: Change | None = None
+    pending_partner_name: str | None = None
+    new_partner: Partner | None = None
+    replace_all: bool | None = None
+
+
+def days_left(term_end: date, today: date) -> int:
+    return (term_end - today).days
+
+
+def may_manage(terms: Terms, user: User | None) -> bool:
+    """The contract manager and the account's primary admin may change a contract."""
+    return user is not None and (user.email == terms.manager or user.role == "primary_admin")
+
+
+def authorization(facts: Facts) -> list[Reason]:
+    if facts.actor is None:
+        return []
+    if facts.actor_user is None:
+        return [
+            Reason(
+                "unknown-user",
+                _(
+                    "{email} is not a user of this account: act as one of its users (--as EMAIL)."
+                ).format(email=facts.actor),
+            )
+        ]
+    if not may_manage(facts.terms, facts.actor_user):
+        return [
+            Reason(
+                "not-contract-manager",
+                _(
+                    "Only the contract manager ({manager}) or the account's primary admin may "
+                    "update reseller information for {holder}: ask them to make the change."
+                ).format(manager=facts.terms.manager, holder=_holder(facts)),
+            )
+        ]
+    return []
+
+
+def _holder(facts: Facts) -> str:
+    if facts.terms.contract is not None:
+        return pgettext("reason", "contract {number}").format(number=facts.terms.contract)
+    return pgettext("reason", "subscription {id}").format(id=facts.subscription)
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def eligibility(facts: Facts) -> list[Reason]:
+    """Every rule that blocks a partner change, in the order of SPEC §3."""
+    reasons = authorization(facts)
+    terms = facts.terms
+    holder = _holder(facts)
+    if terms.contract is None:
+        reasons.append(
+            Reason(
+                "new-buying-model",
+                _(
+                    "Subscription {id} was bought under the new buying model (subscription ID): "
+                    "its partner can only change during a financial transaction (renewal, added "
+                    "seats, term switch); ask the new partner to handle it then."
+                ).format(id=facts.subscription),
+            )
+        )
+    if terms.auto_renew:
+        reasons.append(
+            Reason(
+                "auto-renew",
+                _(
+                    "Automatic renewal is on for {holder}: turn it off first "
+                    "(acctctl subs auto-renew {id} --off)."
+                ).format(holder=holder, id=facts.subscription),
+            )
+        )
+    if terms.agreement == "eba-token-flex":
+        reasons.append(
+            Reason(
+                "token-flex",
+                _(
+                    "{holder} is an Enterprise Business Agreement using Token Flex: its partner "
+                    "cannot be changed here; contact support."
+                ).format(holder=_upper_first(holder)),
+            )
+        )
+    left = days_left(terms.term_end, facts.today)
+    if left < 0:
+        reasons.append(
+            Reason(
+                "expired",
+                _(
+                    "{holder} expired on {date}: it can no longer change partner; renew it "
+                    "with the new partner instead."
+                ).format(holder=_upper_first(holder), date=format_date(terms.term_end)),
+            )
+        )
+    elif left <= EXPIRY_WINDOW_DAYS:
+        reasons.append(
+            Reason(
+                "expiring-soon",
+                _(
+                    "{holder} expires on {date}, within 90 days ({days} days left): change the "
+                    "partner at renewal instead."
+                ).format(holder=_upper_first(holder), date=format_date(terms.term_end), days=left),
+            )
+        )
+    pending = facts.pending
+    if pending is not None and (facts.new_partner is None or pending.to != facts.new_partner.csn):
+        reasons.append(
+            Reason(
+                "change-pending",
+                _(
+                    "A change to {partner} is already pending on {holder} (change {change}, "
+                    "effective {when}): wait for it, or withdraw it with "
+                    "acctctl partner cancel {change}."
+                ).format(
+                    partner=facts.pending_partner_name or pending.to,
+                    holder=holder,
+                    change=pending.id,
+                    when=format_datetime(pending.effective_at),
+                ),
+            )
+        )
+    partner = facts.new_partner
+    if partner is not None and not partner.active:
+        reasons.append(
+            Reason(
+                "partner-inactive",
+                _(
+                    "{name} ({csn}) is not an active partner: ask the partner for the account "
+                    "number of an active partner."
+                ).format(name=partner.name, csn=partner.csn),
+            )
+        )
+    if facts.replace_all is False and len(terms.partners) > 1:
+        reasons.append(
+            Reason(
+                "multiple-partners",
+                _(
+                    "{holder} has {count} partners and this update replaces all of them: "
+                    "confirm with --replace-all, or contact support to change only one."
+                ).format(holder=_upper_first(holder), count=len(terms.partners)),
+            )
+        )
+    return reasons
+
+
+def is_unchanged(terms: Terms, pending: Change | None, csn: str) -> bool:
+    """Asking for the partner the contract already has, or the one already pending."""
+    if pending is not None:
+        return pending.to == csn
+    return terms.partners == (csn,)

@@ -1,0 +1,133 @@
+"""The store contract every back end keeps (SPEC §7).
+
+A back end gives read views and write transactions. A write transaction is
+atomic and serialised against other processes: the service checks the rules and
+writes inside one, so two processes can neither lose an update nor both change
+the same contract. Nothing here knows about the CLI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
+from typing import Protocol
+
+from acctctl.domain import (
+    Account,
+    AccountDocument,
+    Change,
+    ChangeStatus,
+    Contract,
+    Notice,
+    Partner,
+    Subscription,
+    User,
+)
+
+
+class StoreReader(Protocol):
+    """Reads, all consistent with one another within one ``read()``/``write()`` block."""
+
+    def account(self) -> Account: ...
+
+    def users(self) -> list[User]: ...
+
+    def user(self, email: str) -> User | None: ...
+
+    def partners(self) -> list[Partner]: ...
+
+    def partner(self, csn: str) -> Partner | None: ...
+
+    def contracts(self) -> Iterator[Contract]:
+        """Every contract, ordered by number."""
+        ...
+
+    def contract(self, number: str) -> Contract | None: ...
+
+    def subscriptions(self) -> Iterator[Subscription]:
+        """Every subscription, ordered by id; streamed, so 100,000 rows stay cheap."""
+        ...
+
+    def subscription(self, id: str) -> Subscription | None: ...
+
+    def subscriptions_of_contract(self, number: str) -> list[Subscription]:
+        """Ordered by id."""
+        ...
+
+    def notices(self) -> list[Notice]:
+        """Newest first."""
+        ...
+
+    def changes(self, holder: str | None = None) -> list[Change]:
+        """All changes, or those of one contract number / new-model subscription id;
+        ordered by ``submitted_at`` then id."""
+        ...
+
+    def change(self, id: str) -> Change | None: ...
+
+    def pending_changes(self) -> dict[str, Change]:
+        """Changes with status ``pending``, keyed by holder (contract number or
+        subscription id)."""
+        ...
+
+    def pending_change(self, holder: str) -> Change | None: ...
+
+    def document(self) -> AccountDocument:
+        """The whole account, for ``store export``."""
+        ...
+
+
+class StoreWriter(StoreReader, Protocol):
+    """A write transaction: everything done through it commits together or not at all."""
+
+    def next_change_id(self) -> str:
+        """A new change id (``CHG-000001``…), unique in this store."""
+        ...
+
+    def add_change(self, change: Change) -> None: ...
+
+    def set_change_status(self, id: str, status: ChangeStatus) -> None: ...
+
+    def set_contract_partners(self, number: str, partners: Iterable[str]) -> None: ...
+
+    def set_subscription_partners(self, id: str, partners: Iterable[str]) -> None:
+        """For a new-buying-model subscription, which holds its own partners."""
+        ...
+
+    def set_contract_auto_renew(self, number: str, value: bool) -> None: ...
+
+    def set_subscription_auto_renew(self, id: str, value: bool) -> None: ...
+
+
+class Store(Protocol):
+    """One account store. ``target`` is what the user typed (password hidden by ``where``)."""
+
+    def exists(self) -> bool: ...
+
+    def where(self) -> str:
+        """Where the store is, safe to print (no password)."""
+        ...
+
+    def read(self) -> AbstractContextManager[StoreReader]:
+        """A consistent read view. Missing store: StoreMissingError; corrupt: StoreCorruptError;
+        newer schema: StoreSchemaError."""
+        ...
+
+    def write(self) -> AbstractContextManager[StoreWriter]:
+        """A write transaction, waiting at most the busy timeout for other writers
+        (then StoreLockedError). Commits when the block ends normally, rolls back
+        when it raises."""
+        ...
+
+    def replace(self, document: AccountDocument, *, force: bool) -> None:
+        """Create the store holding ``document`` (``store init``/``import``), atomically.
+        Refuses an existing store unless ``force`` (StoreExistsError). The document is
+        already validated."""
+        ...
+
+    def check(self) -> list[str]:
+        """Integrity and schema problems found (empty: healthy). Domain invariants are
+        checked by the service on top of ``read()``."""
+        ...
+
+    def close(self) -> None: ...

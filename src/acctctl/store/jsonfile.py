@@ -1,0 +1,182 @@
+"""The JSON-file store: the account document itself is the store (SPEC §7).
+
+Readers need no lock: the file is only ever replaced whole (temp file, fsync,
+rename), so a reader sees the old document or the new one. Writers take an
+exclusive ``flock`` on a sibling ``<name>.lock`` file for the whole transaction —
+load, decide, write — so two processes can neither lose an update nor both change
+one contract. A file that does not parse is reported and never rewritten.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from acctctl.document import document_to_json, parse_document
+from acctctl.domain import FORMAT, AccountDocument
+from acctctl.errors import DocumentError, StoreError, StoreMissingError
+from acctctl.i18n import _
+from acctctl.store.base import StoreReader, StoreWriter
+from acctctl.store.files import ensure_private_dir, open_private_file, replace_file
+from acctctl.store.memory import (
+    DocumentView,
+    store_corrupt,
+    store_exists,
+    store_locked,
+    store_missing,
+    store_newer,
+)
+
+_POLL_SECONDS = 0.05
+
+
+def _format_version(value: str) -> int | None:
+    """The number N of an ``acctctl/N`` format, None for anything else."""
+    name, _slash, number = value.partition("/")
+    if name != "acctctl" or not number.isascii() or not number.isdigit():
+        return None
+    return int(number)
+
+
+_KNOWN_VERSION = _format_version(FORMAT) or 1
+
+
+class JsonFileStore:
+    """An account in one JSON file; ``lock_timeout`` is how long a writer waits (seconds)."""
+
+    def __init__(self, path: Path, lock_timeout: float = 10.0) -> None:
+        self.path = Path(path)
+        self.lock_timeout = lock_timeout
+
+    def where(self) -> str:
+        return str(self.path)
+
+    @property
+    def lock_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".lock")
+
+    def exists(self) -> bool:
+        try:
+            return self.path.stat().st_size > 0
+        except (FileNotFoundError, NotADirectoryError):
+            return False
+        except OSError:
+            return True
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[StoreReader]:
+        yield DocumentView(self._load())
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[StoreWriter]:
+        if not self.exists():
+            raise store_missing(self.where())
+        with self._locked():
+            view = DocumentView(self._load())
+            yield view
+            # Reached only when the block ended normally: on an exception nothing is written.
+            if view.modified:
+                self._save(view.document(), check=True)
+
+    def replace(self, document: AccountDocument, *, force: bool) -> None:
+        try:
+            ensure_private_dir(self.path.parent)
+        except OSError as exc:
+            raise self._cannot(_("Cannot create the store at {where}: {problem}."), exc) from None
+        with self._locked():
+            if self.exists():
+                self._load()  # a corrupt or newer store is reported, never overwritten
+                if not force:
+                    raise store_exists(self.where())
+            self._save(document)
+
+    def check(self) -> list[str]:
+        try:
+            self._load()
+        except StoreMissingError:
+            raise
+        except StoreError as exc:
+            return [exc.message]
+        return []
+
+    def close(self) -> None:
+        """Nothing stays open between blocks."""
+
+    # --- the file ----------------------------------------------------------------------
+
+    def _load(self) -> AccountDocument:
+        try:
+            raw = self.path.read_bytes()
+        except (FileNotFoundError, NotADirectoryError):
+            raise store_missing(self.where()) from None
+        except OSError as exc:
+            raise self._cannot(_("Cannot read the store at {where}: {problem}."), exc) from None
+        if not raw:
+            raise store_missing(self.where(), empty=True)
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise store_corrupt(self.where(), _("it is not UTF-8 text")) from None
+        except json.JSONDecodeError as exc:
+            problem = _("it is not valid JSON ({problem} at line {line}, column {column})")
+            raise store_corrupt(
+                self.where(), problem.format(problem=exc.msg, line=exc.lineno, column=exc.colno)
+            ) from None
+        except RecursionError:
+            raise store_corrupt(self.where(), _("it is nested too deeply")) from None
+        if isinstance(data, dict) and isinstance(data.get("format"), str):
+            version = _format_version(data["format"])
+            if version is not None and version > _KNOWN_VERSION:
+                raise store_newer(self.where(), data["format"], FORMAT)
+        try:
+            return parse_document(data)
+        except DocumentError as exc:
+            problem = _("it is not a valid account document ({problem})")
+            raise store_corrupt(self.where(), problem.format(problem=exc.message)) from None
+
+    def _save(self, document: AccountDocument, *, check: bool = False) -> None:
+        data = document_to_json(document)
+        if check:
+            # The last guard: never leave behind a file that would not load again.
+            try:
+                parse_document(data)
+            except DocumentError as exc:
+                raise ValueError(f"refusing to write an invalid account document: {exc}") from None
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        try:
+            replace_file(self.path, text.encode("utf-8"))
+        except OSError as exc:
+            raise self._cannot(_("Cannot write the store at {where}: {problem}."), exc) from None
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Hold the exclusive lock, waiting at most ``lock_timeout`` for another writer."""
+        try:
+            fd = open_private_file(self.lock_path)
+        except OSError as exc:
+            raise self._cannot(_("Cannot lock the store at {where}: {problem}."), exc) from None
+        try:
+            deadline = time.monotonic() + self.lock_timeout
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        raise store_locked(self.where()) from None
+                    time.sleep(min(_POLL_SECONDS, left))
+                except OSError as exc:
+                    message = _("Cannot lock the store at {where}: {problem}.")
+                    raise self._cannot(message, exc) from None
+            yield
+        finally:
+            os.close(fd)  # closing the descriptor releases the lock
+
+    def _cannot(self, message: str, exc: OSError) -> StoreError:
+        return StoreError(message.format(where=self.where(), problem=exc.strerror or exc))

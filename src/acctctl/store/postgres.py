@@ -1,0 +1,429 @@
+"""A shared store for a team: one PostgreSQL database (SPEC §7).
+
+Same promises as the other back ends, kept with PostgreSQL's own tools:
+
+* ``read()`` is one ``REPEATABLE READ, READ ONLY`` transaction: every read of the
+  block sees one snapshot, and it takes no lock a writer would wait for.
+* ``write()`` is one ``READ COMMITTED`` transaction. It first takes the store's
+  transaction-level advisory lock, so write blocks are serialised across processes
+  and machines as the store protocol promises (and as SQLite's ``BEGIN IMMEDIATE``
+  does). Inside, the writer also locks the row it decides on (``SELECT … FOR
+  UPDATE`` on the contract, or the new-model subscription; see postgres_rows.py),
+  and the unique index ``acctctl_one_pending_change`` makes a second pending change
+  on one contract impossible. The two are belts to the advisory lock's braces: the
+  rule check stays safe even for a writer that would not take it. The store cannot
+  re-run the service's decision, so there is no retry loop: two administrators
+  racing on one contract are serialised, and the second one sees the first one's
+  pending change (``change-pending``).
+* ``lock_timeout`` bounds every wait for a lock: past it, ``StoreLockedError``.
+* The schema is created by ``replace`` and migrated on first use, both under the
+  same advisory lock, so two first runs cannot race. A database of a newer schema
+  is refused and left untouched.
+
+psycopg is imported on first connection, so the module costs nothing until a
+``postgresql://`` store is used, and a missing driver is one clear sentence.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
+
+from acctctl.domain import AccountDocument
+from acctctl.errors import StoreCorruptError, StoreError, StoreLockedError, StoreMissingError
+from acctctl.i18n import _
+from acctctl.store import postgres_schema as schema
+from acctctl.store.base import StoreReader, StoreWriter
+from acctctl.store.memory import store_corrupt, store_exists, store_missing, store_newer
+from acctctl.store.postgres_rows import PostgresRows
+
+if TYPE_CHECKING:
+    from psycopg import Connection
+
+    DB = Connection[tuple[Any, ...]]
+
+# One snapshot for every read of a block; a writer sees, after each lock it waits
+# for, what the previous owner committed.
+_READ = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+_WRITE = "BEGIN ISOLATION LEVEL READ COMMITTED, READ WRITE"
+
+
+class PostgresStore:
+    """An account in a PostgreSQL database; ``lock_timeout`` bounds lock waits (seconds)."""
+
+    def __init__(self, url: str, lock_timeout: float = 10.0) -> None:
+        self.url = url
+        self.lock_timeout = lock_timeout
+        self._idle: list[DB] = []
+        self._pool_lock = threading.Lock()
+        self._ready = False
+
+    def where(self) -> str:
+        return redact_url(self.url)
+
+    def exists(self) -> bool:
+        """True when the database holds an account, or acctctl tables it cannot use (newer
+        or damaged): ``store init`` must not treat those as free."""
+        try:
+            with self._connection() as db, self._errors():
+                version = _schema_version(db, self.where())
+                if version is None:
+                    return False
+                if version > schema.SCHEMA_VERSION:
+                    return True
+                return db.execute("SELECT FROM acctctl_account").fetchone() is not None
+        except StoreCorruptError:
+            return True
+
+    @contextmanager
+    def read(self) -> Iterator[StoreReader]:
+        with self._transaction(_READ) as db:
+            yield PostgresRows(db, writing=False)
+
+    @contextmanager
+    def write(self) -> Iterator[StoreWriter]:
+        with self._transaction(_WRITE, lock=True) as db:
+            yield PostgresRows(db, writing=True)
+
+    def replace(self, document: AccountDocument, *, force: bool) -> None:
+        with self._transaction(_WRITE, lock=True, ready=False) as db:
+            version = self._migrate(db)
+            missing = _missing_tables(db)
+            if missing:
+                raise store_corrupt(self.where(), missing[0])
+            held = version > 0 and db.execute("SELECT FROM acctctl_account").fetchone() is not None
+            if held and not force:
+                raise store_exists(self.where())
+            db.execute(f"TRUNCATE {', '.join(schema.DATA_TABLES)} RESTART IDENTITY")
+            with db.cursor() as cursor:
+                schema.copy_document(cursor, document)
+        self._ready = True
+
+    def check(self) -> list[str]:
+        try:
+            with self._connection() as db, self._errors():
+                from psycopg import Error
+
+                self._ready = False  # look at everything again
+                self._prepare(db)
+                problems = _missing_tables(db)
+                if problems:
+                    return problems
+                for query in schema.CHECKS:
+                    try:
+                        problems.extend(str(row[0]) for row in db.execute(query))
+                    except Error as exc:
+                        problems.append(_first_line(str(exc)))
+                return problems
+        except StoreMissingError:
+            raise
+        except StoreError as exc:
+            return [exc.message]
+
+    def close(self) -> None:
+        with self._pool_lock:
+            idle, self._idle = self._idle, []
+        for db in idle:
+            with suppress(Exception):
+                db.close()
+
+    # --- connections and transactions -------------------------------------------------
+
+    @contextmanager
+    def _connection(self) -> Iterator[DB]:
+        """An idle connection of the pool (nested blocks get their own), given back after."""
+        with self._pool_lock:
+            db = self._idle.pop() if self._idle else None
+        if db is None:
+            db = self._connect()
+        try:
+            yield db
+        finally:
+            from psycopg.pq import TransactionStatus
+
+            if db.closed or db.info.transaction_status != TransactionStatus.IDLE:
+                with suppress(Exception):
+                    db.close()
+            else:
+                with self._pool_lock:
+                    self._idle.append(db)
+
+    def _connect(self) -> DB:
+        try:
+            import psycopg
+        except ImportError:
+            raise StoreError(
+                _("PostgreSQL stores need the psycopg driver, which is not installed."),
+                hint=_("Install it with: pip install 'acctctl[postgres]'"),
+            ) from None
+        from psycopg.conninfo import conninfo_to_dict
+
+        try:
+            params = conninfo_to_dict(self.url)
+            extra: dict[str, Any] = {}
+            if "connect_timeout" not in params:
+                extra["connect_timeout"] = 10
+            if "application_name" not in params:
+                extra["application_name"] = "acctctl"
+            db: DB = psycopg.connect(self.url, autocommit=True, **extra)
+        except psycopg.Error as exc:
+            raise connection_problem(exc, self.url) from None
+        try:
+            db.execute("SET TIME ZONE 'UTC'")
+        except psycopg.Error as exc:
+            db.close()
+            raise connection_problem(exc, self.url) from None
+        return db
+
+    @contextmanager
+    def _transaction(self, begin: str, *, lock: bool = False, ready: bool = True) -> Iterator[DB]:
+        """One transaction: committed when the block ends normally, rolled back if it raises.
+        ``lock``: hold the store's advisory lock; ``ready``: the store must exist, of our schema.
+        """
+        with self._connection() as db, self._errors():
+            if ready:
+                self._prepare(db)
+            with self._atomic(db, begin):
+                if lock:
+                    db.execute("SELECT pg_advisory_xact_lock(%s)", (schema.STORE_LOCK,))
+                if ready:
+                    self._same_schema(db)
+                yield db
+
+    @contextmanager
+    def _atomic(self, db: DB, begin: str) -> Iterator[None]:
+        db.execute(begin)
+        try:
+            timeout = f"{max(1, round(self.lock_timeout * 1000))}ms"
+            db.execute("SELECT set_config('lock_timeout', %s, true)", (timeout,))
+            yield
+        except BaseException:
+            with suppress(Exception):
+                db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def _prepare(self, db: DB) -> None:
+        """Once per store: the schema is ours and current (migrated if older), with an account."""
+        if self._ready:
+            return
+        version = _schema_version(db, self.where())
+        if version is None:
+            raise store_missing(self.where())
+        if version > schema.SCHEMA_VERSION:
+            raise store_newer(self.where(), str(version), str(schema.SCHEMA_VERSION))
+        if version < schema.SCHEMA_VERSION:
+            with self._atomic(db, _WRITE):
+                db.execute("SELECT pg_advisory_xact_lock(%s)", (schema.STORE_LOCK,))
+                self._migrate(db)
+        if db.execute("SELECT FROM acctctl_account").fetchone() is None:
+            raise store_missing(self.where(), empty=True)
+        self._ready = True
+
+    def _same_schema(self, db: DB) -> None:
+        """Another acctctl may have migrated the store since ``_prepare``: look again, in
+        this transaction's snapshot (one query)."""
+        sql = "SELECT value FROM acctctl_meta WHERE key = 'schema_version'"
+        row = db.execute(sql).fetchone()
+        found = str(row[0]) if row is not None else ""
+        if found == str(schema.SCHEMA_VERSION):
+            return
+        self._ready = False
+        if found.isdigit() and int(found) > schema.SCHEMA_VERSION:
+            raise store_newer(self.where(), found, str(schema.SCHEMA_VERSION))
+        raise store_corrupt(self.where(), _("acctctl_meta holds no valid schema_version"))
+
+    def _migrate(self, db: DB) -> int:
+        """Apply the missing migrations (the caller holds the advisory lock); the old version."""
+        version = _schema_version(db, self.where()) or 0
+        if version > schema.SCHEMA_VERSION:
+            raise store_newer(self.where(), str(version), str(schema.SCHEMA_VERSION))
+        for statements in schema.MIGRATIONS[version:]:
+            for statement in statements:
+                db.execute(statement)
+        if version < schema.SCHEMA_VERSION:
+            db.execute(
+                "INSERT INTO acctctl_meta (key, value) VALUES ('schema_version', %s)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (str(schema.SCHEMA_VERSION),),
+            )
+        return version
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """The database's failures as store errors; a programming error stays what it is."""
+        from psycopg import OperationalError, errors
+
+        try:
+            yield
+        except (errors.LockNotAvailable, errors.DeadlockDetected):
+            raise StoreLockedError(
+                _(
+                    "The store at {where} is locked by another acctctl process "
+                    "(waited {seconds:g} s); nothing was written."
+                ).format(where=self.where(), seconds=self.lock_timeout),
+                hint=_("Another administrator is changing the account: try again in a moment."),
+            ) from None
+        except errors.UniqueViolation as exc:
+            if exc.diag.constraint_name != schema.ONE_PENDING_INDEX:
+                raise
+            raise StoreLockedError(
+                _(
+                    "Another change to the same contract was submitted at the same moment "
+                    "in {where}; nothing was written."
+                ).format(where=self.where()),
+                hint=_("Run the command again: it will see the other change."),
+            ) from None
+        except (errors.UndefinedTable, errors.UndefinedColumn, errors.UndefinedObject) as exc:
+            raise store_corrupt(self.where(), _first_line(str(exc))) from None
+        except errors.InsufficientPrivilege as exc:
+            raise StoreError(
+                _("PostgreSQL refused access to the store at {where}: {problem}.").format(
+                    where=self.where(), problem=_first_line(str(exc))
+                ),
+                hint=_("Ask the database owner to grant your role access (see docs/team.md)."),
+            ) from None
+        except OperationalError as exc:
+            message = (
+                _("Lost the connection to PostgreSQL at {where}: {problem}.")
+                if exc.sqlstate is None or exc.sqlstate.startswith("08")
+                else _("PostgreSQL could not complete the command on {where}: {problem}.")
+            )
+            raise StoreError(
+                message.format(where=self.where(), problem=_first_line(str(exc)))
+            ) from None
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0].rstrip(".") if text.strip() else text
+
+
+def _missing_tables(db: DB) -> list[str]:
+    return [
+        _("table {table} is missing").format(table=table)
+        for table in schema.DATA_TABLES
+        if db.execute("SELECT to_regclass(%s)", (table,)).fetchone() == (None,)
+    ]
+
+
+def _schema_version(db: DB, where: str) -> int | None:
+    """None when the database holds no acctctl schema."""
+    if db.execute("SELECT to_regclass('acctctl_meta')").fetchone() == (None,):
+        return None
+    row = db.execute("SELECT value FROM acctctl_meta WHERE key = 'schema_version'").fetchone()
+    if row is None or not str(row[0]).isdigit():
+        raise store_corrupt(where, _("acctctl_meta holds no valid schema_version"))
+    return int(row[0])
+
+
+# --- what may be printed ------------------------------------------------------------------
+
+_PASSWORD_PARAM = re.compile(r"(?i)([?&]password=)[^&#]*")
+
+
+def redact_url(url: str) -> str:
+    """``url`` safe to print: the password (in the user part or ``?password=``) is ``***``."""
+    scheme, found, rest = url.partition("://")
+    if not found:
+        return _PASSWORD_PARAM.sub(r"\1***", url)
+    query_at = rest.find("?")
+    authority = rest if query_at < 0 else rest[:query_at]
+    at = authority.rfind("@")  # a password may hold '/' or '@' that were not escaped
+    if at >= 0 and ":" in authority[:at]:
+        user = authority[:at].split(":", 1)[0]
+        rest = f"{user}:***{rest[at:]}"
+    return scheme + "://" + _PASSWORD_PARAM.sub(r"\1***", rest)
+
+
+def _secrets(url: str) -> set[str]:
+    """What of ``url`` could be (part of) a password, to make sure none of it is printed."""
+    found: set[str] = set()
+    with suppress(Exception):
+        from psycopg.conninfo import conninfo_to_dict
+
+        found.add(str(conninfo_to_dict(url).get("password") or ""))
+    authority = url.partition("://")[2].split("?", 1)[0]
+    userinfo = authority[: max(authority.rfind("@"), 0)]
+    if ":" in userinfo:
+        raw = userinfo.split(":", 1)[1]
+        found.update({raw, unquote(raw), *re.split(r"[/?#:@]", raw)})
+    found.update(m.group(1) for m in re.finditer(r"(?i)[?&]password=([^&#]*)", url))
+    return {secret for secret in found if len(secret) >= 3}
+
+
+def _detail(text: str) -> str:
+    """libpq's reason, without its 'connection to server at … failed:' preamble."""
+    line = _first_line(text)
+    line = line.rsplit(" failed: ", 1)[-1]
+    return line.removeprefix("FATAL:").strip().rstrip(".")
+
+
+def connection_problem(exc: Exception, url: str) -> StoreError:
+    """One sentence for a failed connection, naming the redacted URL, never the password."""
+    where = redact_url(url)
+    text = str(exc)
+    if any(secret in text for secret in _secrets(url)):
+        text = ""  # libpq echoed part of the URL: say less rather than leak
+    low = text.lower()
+    pgpass = _(
+        "Keep the password out of the URL: put it in ~/.pgpass (or the file PGPASSFILE names)."
+    )
+    if "password authentication failed" in low or "authentication failed" in low:
+        return StoreError(
+            _("PostgreSQL refused the login to {where}: wrong user or password.").format(
+                where=where
+            ),
+            hint=pgpass,
+        )
+    if "no password supplied" in low:
+        return StoreError(
+            _("PostgreSQL at {where} asks for a password and none was given.").format(where=where),
+            hint=pgpass,
+        )
+    missing = re.search(r'(database|role) "([^"]*)" does not exist', text)
+    if missing is not None:
+        what = missing.group(1)
+        message = (
+            _("The database {name} does not exist on the PostgreSQL server of {where}.")
+            if what == "database"
+            else _("The role {name} does not exist on the PostgreSQL server of {where}.")
+        )
+        return StoreError(
+            message.format(name=missing.group(2), where=where),
+            hint=_("Create it first: see “For a team” in docs/team.md."),
+        )
+    unreachable = (
+        "connection refused",
+        "could not connect",
+        "timeout expired",
+        "failed to resolve host",
+        "could not translate host name",
+        "no route to host",
+        "network is unreachable",
+        "no such file or directory",
+    )
+    if any(sign in low for sign in unreachable):
+        return StoreError(
+            _("Cannot reach the PostgreSQL server of {where}: {reason}.").format(
+                where=where, reason=_detail(text)
+            ),
+            hint=_("Check that the server is running and accepts connections on that host."),
+        )
+    from psycopg import ProgrammingError
+
+    if isinstance(exc, ProgrammingError):
+        reason = _detail(text) if text else _("it cannot be parsed")
+        return StoreError(
+            _("{where} is not a valid PostgreSQL URL: {reason}.").format(
+                where=where, reason=reason
+            ),
+            hint=_("Write it as postgresql://USER@HOST:PORT/DATABASE."),
+        )
+    reason = _detail(text) if text else _("the server refused the connection")
+    return StoreError(
+        _("Cannot connect to PostgreSQL at {where}: {reason}.").format(where=where, reason=reason)
+    )

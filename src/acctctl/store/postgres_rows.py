@@ -1,0 +1,252 @@
+"""The PostgreSQL store's rows as domain values: the reads and writes of one transaction.
+
+A writer locks before it decides: the first time it reads a subscription, a
+contract or the pending change of a holder, it takes ``SELECT … FOR UPDATE`` on the
+holder's row (the contract, or a new-model subscription) and keeps it until commit.
+In ``READ COMMITTED`` every later statement then sees what the previous owner of
+the lock committed, so the service's rule check and its write cannot interleave
+with another administrator's on the same contract.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from acctctl.domain import (
+    Account,
+    AccountDocument,
+    Change,
+    ChangeStatus,
+    Contract,
+    Notice,
+    Partner,
+    Subscription,
+    User,
+)
+from acctctl.errors import StoreError
+from acctctl.i18n import _
+from acctctl.store import postgres_schema as schema
+from acctctl.store.memory import (
+    change_number,
+    check_new_change,
+    check_one_pending,
+    format_change_id,
+    no_change,
+    no_contract,
+    no_partner,
+    no_subscription,
+    own_terms_only,
+    partner_list,
+)
+
+if TYPE_CHECKING:
+    from psycopg import Connection
+
+T = TypeVar("T")
+Row = tuple[Any, ...]
+
+_BATCH = 2000
+# Beyond this a CHG- number does not fit the bigint sequence: such ids are kept as
+# they are and simply never issued.
+_SEQUENCE_LIMIT = 10**18
+
+
+class PostgresRows:
+    """The reads (and, when ``writing``, the writes) of one transaction."""
+
+    def __init__(self, db: Connection[Row], *, writing: bool) -> None:
+        self._db = db
+        self._writing = writing
+        self._locked: set[str] = set()
+
+    def _one(self, sql: str, *params: Any) -> Row | None:
+        return self._db.execute(sql, params).fetchone()
+
+    def _all(self, sql: str, *params: Any) -> list[Row]:
+        return self._db.execute(sql, params).fetchall()
+
+    def _stream(self, sql: str, key: str, to: Callable[[Row], T]) -> Iterator[T]:
+        """``sql ORDER BY key`` in batches (keyset), so huge tables never sit in memory."""
+        after = ""
+        while True:
+            rows = self._all(f"{sql} WHERE {key} > %s ORDER BY {key} LIMIT {_BATCH}", after)
+            yield from map(to, rows)
+            if len(rows) < _BATCH:
+                return
+            after = rows[-1][0]
+
+    # --- locks: a write decides only on rows it holds ---------------------------------
+
+    def _lock(self, holder: str) -> None:
+        """Lock the holder's row (contract, or new-model subscription) until commit."""
+        if not self._writing or holder in self._locked:
+            return
+        sql = "SELECT FROM acctctl_contracts WHERE number = %s FOR UPDATE"
+        if self._one(sql, holder) is None:
+            sql = "SELECT FROM acctctl_subscriptions WHERE id = %s AND contract IS NULL FOR UPDATE"
+            self._one(sql, holder)
+        self._locked.add(holder)
+
+    # --- reading ----------------------------------------------------------------------
+
+    def account(self) -> Account:
+        row = self._one("SELECT csn, name FROM acctctl_account")
+        if row is None:
+            raise StoreError(_("The store holds no account."))
+        return Account(row[0], row[1])
+
+    def users(self) -> list[User]:
+        return [schema.to_user(r) for r in self._all(schema.USER + " ORDER BY ord")]
+
+    def user(self, email: str) -> User | None:
+        row = self._one(schema.USER + " WHERE email = %s", email)
+        return None if row is None else schema.to_user(row)
+
+    def partners(self) -> list[Partner]:
+        return [schema.to_partner(r) for r in self._all(schema.PARTNER + " ORDER BY ord")]
+
+    def partner(self, csn: str) -> Partner | None:
+        row = self._one(schema.PARTNER + " WHERE csn = %s", csn)
+        return None if row is None else schema.to_partner(row)
+
+    def contracts(self) -> Iterator[Contract]:
+        return self._stream(schema.CONTRACT, "number", schema.to_contract)
+
+    def contract(self, number: str) -> Contract | None:
+        lock = " FOR UPDATE" if self._writing else ""
+        row = self._one(schema.CONTRACT + " WHERE number = %s" + lock, number)
+        if row is not None and self._writing:
+            self._locked.add(number)
+        return None if row is None else schema.to_contract(row)
+
+    def subscriptions(self) -> Iterator[Subscription]:
+        return self._stream(schema.SUBSCRIPTION, "id", schema.to_subscription)
+
+    def subscription(self, id: str) -> Subscription | None:
+        row = self._one(schema.SUBSCRIPTION + " WHERE id = %s", id)
+        if row is None:
+            return None
+        found = schema.to_subscription(row)
+        holder = found.contract or found.id
+        if self._writing and holder not in self._locked:
+            self._lock(holder)
+            if found.contract is None:  # its own terms may have changed while we waited
+                return self.subscription(id)
+        return found
+
+    def subscriptions_of_contract(self, number: str) -> list[Subscription]:
+        rows = self._all(schema.SUBSCRIPTION + " WHERE contract = %s ORDER BY id", number)
+        return [schema.to_subscription(r) for r in rows]
+
+    def notices(self) -> list[Notice]:
+        rows = self._all(schema.NOTICE + " ORDER BY received DESC, ord")
+        return [schema.to_notice(r) for r in rows]
+
+    def changes(self, holder: str | None = None) -> list[Change]:
+        if holder is None:
+            rows = self._all(schema.CHANGE + " ORDER BY submitted_at, id")
+        else:
+            rows = self._all(schema.CHANGE + " WHERE holder = %s ORDER BY submitted_at, id", holder)
+        return [schema.to_change(r) for r in rows]
+
+    def change(self, id: str) -> Change | None:
+        row = self._one(schema.CHANGE + " WHERE id = %s", id)
+        return None if row is None else schema.to_change(row)
+
+    def pending_changes(self) -> dict[str, Change]:
+        rows = self._all(schema.CHANGE + " WHERE status = 'pending' ORDER BY submitted_at, id")
+        return {change.holder: change for change in map(schema.to_change, rows)}
+
+    def pending_change(self, holder: str) -> Change | None:
+        self._lock(holder)
+        sql = schema.CHANGE + " WHERE holder = %s AND status = 'pending' ORDER BY submitted_at, id"
+        pending = self._all(sql, holder)
+        return schema.to_change(pending[-1]) if pending else None
+
+    def document(self) -> AccountDocument:
+        def ordered(sql: str, to: Callable[[Row], T]) -> list[T]:
+            return [to(row) for row in self._all(sql + " ORDER BY ord")]
+
+        return AccountDocument(
+            account=self.account(),
+            users=self.users(),
+            partners=self.partners(),
+            contracts=ordered(schema.CONTRACT, schema.to_contract),
+            subscriptions=ordered(schema.SUBSCRIPTION, schema.to_subscription),
+            notices=ordered(schema.NOTICE, schema.to_notice),
+            changes=ordered(schema.CHANGE, schema.to_change),
+        )
+
+    # --- writing ----------------------------------------------------------------------
+
+    def next_change_id(self) -> str:
+        # A sequence never hands one number out twice, even to concurrent writers on
+        # different contracts; a rolled-back transaction leaves a gap, which is fine.
+        while True:
+            row = self._one("SELECT nextval('acctctl_change_number')")
+            assert row is not None
+            change_id = format_change_id(int(row[0]))
+            if self._one("SELECT FROM acctctl_changes WHERE id = %s", change_id) is None:
+                return change_id
+
+    def add_change(self, change: Change) -> None:
+        self._lock(change.holder)
+        check_new_change(self, change)
+        self._db.execute(schema.INSERT_CHANGE, schema.change_row(change))
+        number = change_number(change.id)
+        if 0 < number < _SEQUENCE_LIMIT:
+            self._db.execute(
+                "SELECT setval('acctctl_change_number', %s) FROM acctctl_change_number"
+                " WHERE last_value < %s OR NOT is_called",
+                (number, number),
+            )
+
+    def set_change_status(self, id: str, status: ChangeStatus) -> None:
+        change = self.change(id)
+        if change is None:
+            raise no_change(id)
+        if status == "pending":
+            self._lock(change.holder)
+            check_one_pending(self, change)
+        self._db.execute("UPDATE acctctl_changes SET status = %s WHERE id = %s", (status, id))
+
+    def set_contract_partners(self, number: str, partners: Iterable[str]) -> None:
+        if self.contract(number) is None:
+            raise no_contract(number)
+        value = self._known_partners(partners)
+        self._db.execute(
+            "UPDATE acctctl_contracts SET partners = %s WHERE number = %s", (value, number)
+        )
+
+    def set_subscription_partners(self, id: str, partners: Iterable[str]) -> None:
+        self._own_terms(id)
+        value = self._known_partners(partners)
+        self._db.execute(
+            "UPDATE acctctl_subscriptions SET partners = %s WHERE id = %s", (value, id)
+        )
+
+    def set_contract_auto_renew(self, number: str, value: bool) -> None:
+        sql = "UPDATE acctctl_contracts SET auto_renew = %s WHERE number = %s"
+        if self._db.execute(sql, (value, number)).rowcount == 0:
+            raise no_contract(number)
+
+    def set_subscription_auto_renew(self, id: str, value: bool) -> None:
+        self._own_terms(id)
+        sql = "UPDATE acctctl_subscriptions SET auto_renew = %s WHERE id = %s"
+        self._db.execute(sql, (value, id))
+
+    def _own_terms(self, id: str) -> None:
+        subscription = self.subscription(id)
+        if subscription is None:
+            raise no_subscription(id)
+        own_terms_only(subscription)
+
+    def _known_partners(self, partners: Iterable[str]) -> list[str]:
+        value = partner_list(partners)
+        rows = self._all("SELECT csn FROM acctctl_partners WHERE csn = ANY(%s)", list(value))
+        known = {row[0] for row in rows}
+        for csn in value:
+            if csn not in known:
+                raise no_partner(csn)
+        return list(value)

@@ -1,0 +1,271 @@
+"""The default store: one SQLite file, private to its owner (SPEC §7).
+
+WAL journal, so readers never wait for a writer; every write in ``BEGIN IMMEDIATE``,
+so two processes serialise on the write lock before either reads what it will
+decide on. Nothing here creates a database implicitly: only ``replace`` (``store
+init``/``import``) does. A file that is not an acctctl store, or of a newer
+schema, is reported and never written to.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+from acctctl.domain import AccountDocument
+from acctctl.errors import StoreError, StoreMissingError
+from acctctl.i18n import _
+from acctctl.store.base import StoreReader, StoreWriter
+from acctctl.store.files import create_private_file, ensure_private_dir
+from acctctl.store.memory import (
+    store_corrupt,
+    store_exists,
+    store_locked,
+    store_missing,
+    store_newer,
+)
+from acctctl.store.sqlite_rows import SqliteReader, SqliteWriter
+from acctctl.store.sqlite_schema import (
+    APPLICATION_ID,
+    SCHEMA_VERSION,
+    clear,
+    insert_document,
+    migrate,
+    user_version,
+)
+
+_MAGIC = b"SQLite format 3\x00"
+# Primary result codes (https://sqlite.org/rescode.html).
+_LOCKED = {5, 6}  # BUSY, LOCKED
+_CORRUPT = {11, 26}  # CORRUPT, NOTADB
+_UNUSABLE = {3, 8, 10, 13, 14, 23}  # PERM, READONLY, IOERR, FULL, CANTOPEN, AUTH
+
+
+class SqliteStore:
+    """An account in one SQLite file; ``busy_timeout`` is how long a writer waits (seconds)."""
+
+    def __init__(self, path: Path, busy_timeout: float = 10.0) -> None:
+        self.path = Path(path)
+        self.busy_timeout = busy_timeout
+
+    def where(self) -> str:
+        return str(self.path)
+
+    def exists(self) -> bool:
+        """True when the file holds something: an account, or data that is not ours."""
+        try:
+            if self.path.stat().st_size == 0:
+                return False
+            with self.read():
+                return True
+        except (FileNotFoundError, NotADirectoryError):
+            return False
+        except OSError:
+            return True
+        except StoreMissingError:
+            return False
+        except StoreError:
+            return True
+
+    @contextmanager
+    def read(self) -> Iterator[StoreReader]:
+        with self._errors():
+            connection = self._open()
+            try:
+                connection.execute("BEGIN")  # one snapshot for the whole block
+                yield SqliteReader(connection)
+            finally:
+                connection.close()  # ends the read transaction
+
+    @contextmanager
+    def write(self) -> Iterator[StoreWriter]:
+        with self._errors():
+            connection = self._open()
+            try:
+                with self._transaction(connection):
+                    yield SqliteWriter(connection)
+            finally:
+                connection.close()
+
+    def replace(self, document: AccountDocument, *, force: bool) -> None:
+        with self._errors():
+            try:
+                ensure_private_dir(self.path.parent)
+                create_private_file(self.path)
+            except OSError as exc:
+                raise StoreError(
+                    _("Cannot create the store at {where}: {problem}.").format(
+                        where=self.where(), problem=exc.strerror or exc
+                    )
+                ) from None
+            self._inspect()
+            connection = self._connect()
+            try:
+                with self._transaction(connection):
+                    migrate(connection)
+                    if connection.execute("SELECT 1 FROM account").fetchone() and not force:
+                        raise store_exists(self.where())
+                    clear(connection)
+                    insert_document(connection, document)
+            finally:
+                connection.close()
+
+    def check(self) -> list[str]:
+        try:
+            with self._errors():
+                connection = self._open()
+        except StoreMissingError:
+            raise
+        except StoreError as exc:
+            return [exc.message]
+        problems: list[str] = []
+        try:
+            for (result,) in connection.execute("PRAGMA integrity_check"):
+                if result != "ok":
+                    problems.append(str(result))
+            for table, rowid, parent, _key in connection.execute("PRAGMA foreign_key_check"):
+                problems.append(
+                    _("{table} row {rowid} refers to a {parent} row that does not exist").format(
+                        table=table, rowid=rowid, parent=parent
+                    )
+                )
+        except sqlite3.Error as exc:
+            problems.append(self._problem(exc).message)
+        finally:
+            connection.close()
+        return problems
+
+    def close(self) -> None:
+        """Nothing stays open between blocks."""
+
+    # --- opening -----------------------------------------------------------------------
+
+    def _open(self) -> sqlite3.Connection:
+        """A connection to an existing store of the current schema that holds an account."""
+        if self._inspect() == 0:
+            raise store_missing(self.where(), empty=True)
+        connection = self._connect()
+        try:
+            version = user_version(connection)
+            if version < SCHEMA_VERSION:
+                if version == 0:
+                    raise store_missing(self.where(), empty=True)
+                with self._transaction(connection):
+                    migrate(connection)
+            if connection.execute("SELECT 1 FROM account").fetchone() is None:
+                raise store_missing(self.where(), empty=True)
+        except BaseException:
+            connection.close()
+            raise
+        return connection
+
+    def _connect(self) -> sqlite3.Connection:
+        """Connect to the existing, inspected file; refuse what is not ours or is too new."""
+        uri = self.path.absolute().as_uri() + "?mode=rw"  # never creates the file
+        connection = sqlite3.connect(uri, uri=True, timeout=self.busy_timeout, isolation_level=None)
+        try:
+            connection.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+            connection.execute("PRAGMA foreign_keys = ON")
+            application_id = int(connection.execute("PRAGMA application_id").fetchone()[0])
+            version = user_version(connection)
+            if version == 0:
+                if connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                    raise store_corrupt(self.where(), _("it is an SQLite database of another kind"))
+            elif application_id != APPLICATION_ID:
+                raise store_corrupt(self.where(), _("it is an SQLite database of another kind"))
+            elif version > SCHEMA_VERSION:
+                raise store_newer(self.where(), str(version), str(SCHEMA_VERSION))
+            if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                connection.execute("PRAGMA journal_mode = WAL")
+            self._tighten_side_files()
+        except BaseException:
+            connection.close()
+            raise
+        return connection
+
+    def _inspect(self) -> int:
+        """The file's size, once its header looks like SQLite's (read only, never written)."""
+        try:
+            with open(self.path, "rb") as stream:
+                size = os.fstat(stream.fileno()).st_size
+                header = stream.read(100)
+        except (FileNotFoundError, NotADirectoryError):
+            raise store_missing(self.where()) from None
+        except OSError as exc:
+            raise StoreError(
+                _("Cannot read the store at {where}: {problem}.").format(
+                    where=self.where(), problem=exc.strerror or exc
+                )
+            ) from None
+        if size == 0:
+            return 0
+        if len(header) < 100 or not header.startswith(_MAGIC):
+            raise store_corrupt(self.where(), _("it is not an SQLite database"))
+        page_size = int.from_bytes(header[16:18], "big")
+        page_size = 65536 if page_size == 1 else page_size
+        pages = int.from_bytes(header[28:32], "big")
+        # The page count is trusted only when its change counter is current; with a
+        # non-empty WAL the file may legitimately lag behind.
+        if pages and header[24:28] == header[92:96] and size < pages * page_size:
+            wal = self._side("-wal")
+            if not wal.exists() or wal.stat().st_size == 0:
+                raise store_corrupt(self.where(), _("the file is shorter than its header says"))
+        return size
+
+    def _side(self, suffix: str) -> Path:
+        return self.path.with_name(self.path.name + suffix)
+
+    def _tighten_side_files(self) -> None:
+        """SQLite gives -wal and -shm the database's mode; make sure, whatever the umask."""
+        with suppress(OSError):
+            allowed = stat.S_IMODE(self.path.stat().st_mode)
+            for suffix in ("-wal", "-shm"):
+                side = self._side(suffix)
+                with suppress(FileNotFoundError):
+                    mode = stat.S_IMODE(side.stat().st_mode)
+                    if mode & ~allowed:
+                        os.chmod(side, mode & allowed)
+
+    @staticmethod
+    @contextmanager
+    def _transaction(connection: sqlite3.Connection) -> Iterator[None]:
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            with suppress(sqlite3.Error):
+                connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+
+    # --- errors ------------------------------------------------------------------------
+
+    def _problem(self, exc: sqlite3.Error) -> StoreError:
+        code = getattr(exc, "sqlite_errorcode", None)
+        primary = code & 0xFF if isinstance(code, int) else None
+        text = str(exc)
+        if primary in _LOCKED or (primary is None and "locked" in text):
+            return store_locked(self.where())
+        if primary in _CORRUPT or (primary is None and "not a database" in text):
+            return store_corrupt(self.where(), text)
+        return StoreError(
+            _("Cannot use the store at {where}: {problem}.").format(
+                where=self.where(), problem=text
+            )
+        )
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """SQLite's failures as store errors; a programming error stays what it is."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            code = getattr(exc, "sqlite_errorcode", None)
+            primary = code & 0xFF if isinstance(code, int) else None
+            if primary is not None and primary not in _LOCKED | _CORRUPT | _UNUSABLE:
+                raise
+            raise self._problem(exc) from exc

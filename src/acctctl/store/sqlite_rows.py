@@ -1,0 +1,307 @@
+"""The SQLite store's rows as domain values: the reads and writes of one transaction.
+
+Lists held in child tables (a contract's partners, a change's ``from``) are read
+with one ``LEFT JOIN`` ordered by key and grouped on the fly, so listing 100,000
+subscriptions streams from the cursor without one query per row.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from typing import Any
+
+from acctctl.domain import (
+    Account,
+    AccountDocument,
+    Change,
+    ChangeStatus,
+    Contract,
+    Notice,
+    Partner,
+    Subscription,
+    User,
+)
+from acctctl.errors import StoreError
+from acctctl.i18n import _
+from acctctl.store.memory import (
+    change_number,
+    check_new_change,
+    check_one_pending,
+    format_change_id,
+    no_change,
+    no_contract,
+    no_partner,
+    no_subscription,
+    own_terms_only,
+    partner_list,
+)
+from acctctl.store.sqlite_schema import moment
+
+_CONTRACTS = (
+    "SELECT c.number, c.manager, c.term_end, c.auto_renew, c.agreement, p.partner"
+    " FROM contracts AS c LEFT JOIN contract_partners AS p ON p.contract = c.number"
+)
+_SUBSCRIPTIONS = (
+    "SELECT s.id, s.product, s.seats, s.plan, s.contract, s.manager, s.term_end,"
+    " s.auto_renew, p.partner"
+    " FROM subscriptions AS s LEFT JOIN subscription_partners AS p ON p.subscription = s.id"
+)
+_CHANGES = (
+    "SELECT c.id, c.contract, c.subscription, c.to_partner, c.by_user, c.submitted_at,"
+    " c.effective_at, c.status, f.partner"
+    " FROM changes AS c LEFT JOIN change_from AS f ON f.change = c.id"
+)
+_CHANGE_ORDER = " ORDER BY c.submitted_at, c.id, f.position"
+
+Row = tuple[Any, ...]
+
+
+def _grouped(rows: Iterable[Row]) -> Iterator[tuple[Row, tuple[str, ...]]]:
+    """Rows of a LEFT JOIN ordered by key: each entity's columns once, with its list."""
+    head: Row | None = None
+    items: list[str] = []
+    for row in rows:
+        if head is None or row[0] != head[0]:
+            if head is not None:
+                yield head, tuple(items)
+            head, items = row[:-1], []
+        if row[-1] is not None:
+            items.append(row[-1])
+    if head is not None:
+        yield head, tuple(items)
+
+
+def _contract(row: Row, partners: tuple[str, ...]) -> Contract:
+    number, manager, term_end, auto_renew, agreement = row
+    return Contract(
+        number, manager, date.fromisoformat(term_end), bool(auto_renew), agreement, partners
+    )
+
+
+def _subscription(row: Row, partners: tuple[str, ...]) -> Subscription:
+    id_, product, seats, plan, contract, manager, term_end, auto_renew = row
+    return Subscription(
+        id_,
+        product,
+        seats,
+        plan,
+        contract,
+        manager=manager,
+        term_end=None if term_end is None else date.fromisoformat(term_end),
+        auto_renew=None if auto_renew is None else bool(auto_renew),
+        partners=partners,
+    )
+
+
+def _change(row: Row, before: tuple[str, ...]) -> Change:
+    id_, contract, subscription, to, by, submitted_at, effective_at, status = row
+    return Change(
+        id_,
+        contract,
+        subscription,
+        before,
+        to,
+        by,
+        datetime.fromisoformat(submitted_at),
+        datetime.fromisoformat(effective_at),
+        status,
+    )
+
+
+def _user(row: Row) -> User:
+    return User(*row)
+
+
+def _partner(row: Row) -> Partner:
+    csn, name, city, country, email, active = row
+    return Partner(csn, name, city, country, email, bool(active))
+
+
+class SqliteReader:
+    """Every read of one ``read()``/``write()`` block, inside one SQLite transaction."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._db = connection
+
+    def _one(self, sql: str, *params: Any) -> Row | None:
+        row: Row | None = self._db.execute(sql, params).fetchone()
+        return row
+
+    def account(self) -> Account:
+        row = self._one("SELECT csn, name FROM account")
+        if row is None:
+            raise StoreError(_("The store holds no account."))
+        return Account(*row)
+
+    def users(self) -> list[User]:
+        return [
+            _user(r) for r in self._db.execute("SELECT email, name, role FROM users ORDER BY ord")
+        ]
+
+    def user(self, email: str) -> User | None:
+        row = self._one("SELECT email, name, role FROM users WHERE email = ?", email)
+        return None if row is None else _user(row)
+
+    def partners(self) -> list[Partner]:
+        sql = "SELECT csn, name, city, country, email, active FROM partners ORDER BY ord"
+        return [_partner(row) for row in self._db.execute(sql)]
+
+    def partner(self, csn: str) -> Partner | None:
+        sql = "SELECT csn, name, city, country, email, active FROM partners WHERE csn = ?"
+        row = self._one(sql, csn)
+        return None if row is None else _partner(row)
+
+    def contracts(self) -> Iterator[Contract]:
+        rows = self._db.execute(_CONTRACTS + " ORDER BY c.number, p.position")
+        for head, partners in _grouped(rows):
+            yield _contract(head, partners)
+
+    def contract(self, number: str) -> Contract | None:
+        rows = self._db.execute(_CONTRACTS + " WHERE c.number = ? ORDER BY p.position", (number,))
+        return next((_contract(h, p) for h, p in _grouped(rows)), None)
+
+    def subscriptions(self) -> Iterator[Subscription]:
+        # Iterates the cursor: 100,000 subscriptions never sit in memory at once.
+        rows = self._db.execute(_SUBSCRIPTIONS + " ORDER BY s.id, p.position")
+        for head, partners in _grouped(rows):
+            yield _subscription(head, partners)
+
+    def subscription(self, id: str) -> Subscription | None:
+        rows = self._db.execute(_SUBSCRIPTIONS + " WHERE s.id = ? ORDER BY p.position", (id,))
+        return next((_subscription(h, p) for h, p in _grouped(rows)), None)
+
+    def subscriptions_of_contract(self, number: str) -> list[Subscription]:
+        sql = _SUBSCRIPTIONS + " WHERE s.contract = ? ORDER BY s.id, p.position"
+        return [_subscription(h, p) for h, p in _grouped(self._db.execute(sql, (number,)))]
+
+    def notices(self) -> list[Notice]:
+        sql = "SELECT received, partner, subject FROM notices ORDER BY received DESC, ord"
+        return [Notice(date.fromisoformat(r), p, s) for r, p, s in self._db.execute(sql)]
+
+    def changes(self, holder: str | None = None) -> list[Change]:
+        if holder is None:
+            rows = self._db.execute(_CHANGES + _CHANGE_ORDER)
+        else:
+            rows = self._db.execute(_CHANGES + " WHERE c.holder = ?" + _CHANGE_ORDER, (holder,))
+        return [_change(head, before) for head, before in _grouped(rows)]
+
+    def change(self, id: str) -> Change | None:
+        rows = self._db.execute(_CHANGES + " WHERE c.id = ? ORDER BY f.position", (id,))
+        return next((_change(h, b) for h, b in _grouped(rows)), None)
+
+    def pending_changes(self) -> dict[str, Change]:
+        rows = self._db.execute(_CHANGES + " WHERE c.status = 'pending'" + _CHANGE_ORDER)
+        return {change.holder: change for change in (_change(h, b) for h, b in _grouped(rows))}
+
+    def pending_change(self, holder: str) -> Change | None:
+        sql = _CHANGES + " WHERE c.holder = ? AND c.status = 'pending'" + _CHANGE_ORDER
+        pending = [_change(h, b) for h, b in _grouped(self._db.execute(sql, (holder,)))]
+        return pending[-1] if pending else None
+
+    def document(self) -> AccountDocument:
+        db = self._db
+        return AccountDocument(
+            account=self.account(),
+            users=self.users(),
+            partners=self.partners(),
+            contracts=[
+                _contract(h, p)
+                for h, p in _grouped(db.execute(_CONTRACTS + " ORDER BY c.ord, p.position"))
+            ],
+            subscriptions=[
+                _subscription(h, p)
+                for h, p in _grouped(db.execute(_SUBSCRIPTIONS + " ORDER BY s.ord, p.position"))
+            ],
+            notices=[
+                Notice(date.fromisoformat(r), p, s)
+                for r, p, s in db.execute(
+                    "SELECT received, partner, subject FROM notices ORDER BY ord"
+                )
+            ],
+            changes=[
+                _change(h, b)
+                for h, b in _grouped(db.execute(_CHANGES + " ORDER BY c.ord, f.position"))
+            ],
+        )
+
+
+class SqliteWriter(SqliteReader):
+    """The writes of one ``BEGIN IMMEDIATE`` transaction."""
+
+    def next_change_id(self) -> str:
+        self._db.execute("UPDATE change_sequence SET last = last + 1 WHERE name = 'change'")
+        row = self._one("SELECT last FROM change_sequence WHERE name = 'change'")
+        assert row is not None
+        return format_change_id(int(row[0]))
+
+    def add_change(self, change: Change) -> None:
+        check_new_change(self, change)
+        self._db.execute(
+            "INSERT INTO changes (id, ord, contract, subscription, holder, to_partner, by_user,"
+            " submitted_at, effective_at, status)"
+            " VALUES (?, (SELECT coalesce(max(ord) + 1, 0) FROM changes), ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                change.id,
+                change.contract,
+                change.subscription,
+                change.holder,
+                change.to,
+                change.by,
+                moment(change.submitted_at),
+                moment(change.effective_at),
+                change.status,
+            ),
+        )
+        self._db.executemany(
+            "INSERT INTO change_from (change, position, partner) VALUES (?, ?, ?)",
+            ((change.id, n, csn) for n, csn in enumerate(change.from_)),
+        )
+        self._db.execute(
+            "UPDATE change_sequence SET last = max(last, ?) WHERE name = 'change'",
+            (change_number(change.id),),
+        )
+
+    def set_change_status(self, id: str, status: ChangeStatus) -> None:
+        change = self.change(id)
+        if change is None:
+            raise no_change(id)
+        if status == "pending":
+            check_one_pending(self, change)
+        self._db.execute("UPDATE changes SET status = ? WHERE id = ?", (status, id))
+
+    def set_contract_partners(self, number: str, partners: Iterable[str]) -> None:
+        if self._one("SELECT 1 FROM contracts WHERE number = ?", number) is None:
+            raise no_contract(number)
+        self._replace_partners("contract_partners", "contract", number, partners)
+
+    def set_subscription_partners(self, id: str, partners: Iterable[str]) -> None:
+        self._own_terms(id)
+        self._replace_partners("subscription_partners", "subscription", id, partners)
+
+    def set_contract_auto_renew(self, number: str, value: bool) -> None:
+        sql = "UPDATE contracts SET auto_renew = ? WHERE number = ?"
+        if self._db.execute(sql, (int(value), number)).rowcount == 0:
+            raise no_contract(number)
+
+    def set_subscription_auto_renew(self, id: str, value: bool) -> None:
+        self._own_terms(id)
+        self._db.execute("UPDATE subscriptions SET auto_renew = ? WHERE id = ?", (int(value), id))
+
+    def _own_terms(self, id: str) -> None:
+        subscription = self.subscription(id)
+        if subscription is None:
+            raise no_subscription(id)
+        own_terms_only(subscription)
+
+    def _replace_partners(self, table: str, column: str, key: str, partners: Iterable[str]) -> None:
+        value = partner_list(partners)
+        for csn in value:
+            if self._one("SELECT 1 FROM partners WHERE csn = ?", csn) is None:
+                raise no_partner(csn)
+        self._db.execute(f"DELETE FROM {table} WHERE {column} = ?", (key,))
+        self._db.executemany(
+            f"INSERT INTO {table} ({column}, position, partner) VALUES (?, ?, ?)",
+            ((key, n, csn) for n, csn in enumerate(value)),
+        )

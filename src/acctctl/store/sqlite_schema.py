@@ -1,0 +1,227 @@
+"""The SQLite store's tables: ordered migrations, and the whole document in and out.
+
+``PRAGMA user_version`` is the number of migrations applied; a store stamped with
+a number this code does not know was written by a newer acctctl and is left alone.
+Each list keeps an ``ord`` column so an exported document comes back in the order
+it was imported. Dates are ISO text, moments ISO 8601 UTC text with their offset
+(``2026-11-26T12:00:00+00:00``), which also sorts in time order.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime
+
+from acctctl.domain import AccountDocument
+from acctctl.store.memory import change_number, utc
+
+# "actl": tells an acctctl store from any other SQLite file.
+APPLICATION_ID = 0x6163746C
+
+_V1 = (
+    """CREATE TABLE account (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        csn TEXT NOT NULL,
+        name TEXT NOT NULL)""",
+    """CREATE TABLE users (
+        email TEXT PRIMARY KEY,
+        ord INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('primary_admin', 'secondary_admin', 'user')))""",
+    """CREATE TABLE partners (
+        csn TEXT PRIMARY KEY,
+        ord INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        city TEXT NOT NULL,
+        country TEXT NOT NULL,
+        email TEXT NOT NULL,
+        active INTEGER NOT NULL CHECK (active IN (0, 1)))""",
+    """CREATE TABLE contracts (
+        number TEXT PRIMARY KEY,
+        ord INTEGER NOT NULL,
+        manager TEXT NOT NULL,
+        term_end TEXT NOT NULL,
+        auto_renew INTEGER NOT NULL CHECK (auto_renew IN (0, 1)),
+        agreement TEXT NOT NULL CHECK (agreement IN ('standard', 'eba', 'eba-token-flex')))""",
+    """CREATE TABLE contract_partners (
+        contract TEXT NOT NULL REFERENCES contracts (number) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        partner TEXT NOT NULL REFERENCES partners (csn),
+        PRIMARY KEY (contract, position)) WITHOUT ROWID""",
+    """CREATE TABLE subscriptions (
+        id TEXT PRIMARY KEY,
+        ord INTEGER NOT NULL,
+        product TEXT NOT NULL,
+        seats INTEGER NOT NULL CHECK (seats > 0),
+        plan TEXT NOT NULL CHECK (plan IN ('standard', 'premium', 'enterprise')),
+        contract TEXT REFERENCES contracts (number),
+        manager TEXT,
+        term_end TEXT,
+        auto_renew INTEGER CHECK (auto_renew IN (0, 1)))""",
+    "CREATE INDEX subscriptions_by_contract ON subscriptions (contract, id)",
+    """CREATE TABLE subscription_partners (
+        subscription TEXT NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        partner TEXT NOT NULL REFERENCES partners (csn),
+        PRIMARY KEY (subscription, position)) WITHOUT ROWID""",
+    """CREATE TABLE notices (
+        ord INTEGER PRIMARY KEY,
+        received TEXT NOT NULL,
+        partner TEXT NOT NULL,
+        subject TEXT NOT NULL)""",
+    """CREATE TABLE changes (
+        id TEXT PRIMARY KEY,
+        ord INTEGER NOT NULL,
+        contract TEXT,
+        subscription TEXT,
+        holder TEXT NOT NULL,
+        to_partner TEXT NOT NULL,
+        by_user TEXT NOT NULL,
+        submitted_at TEXT NOT NULL,
+        effective_at TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'applied', 'cancelled')))""",
+    "CREATE INDEX changes_by_holder ON changes (holder, status)",
+    # At most one pending change per contract (or new-model subscription), enforced.
+    "CREATE UNIQUE INDEX changes_pending ON changes (holder) WHERE status = 'pending'",
+    """CREATE TABLE change_from (
+        change TEXT NOT NULL REFERENCES changes (id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        partner TEXT NOT NULL,
+        PRIMARY KEY (change, position)) WITHOUT ROWID""",
+    """CREATE TABLE change_sequence (
+        name TEXT PRIMARY KEY,
+        last INTEGER NOT NULL)""",
+    "INSERT INTO change_sequence (name, last) VALUES ('change', 0)",
+)
+
+# Append only; never edit a migration that has shipped.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+# Children first, so foreign keys hold at every step.
+_TABLES = (
+    "change_from",
+    "changes",
+    "notices",
+    "subscription_partners",
+    "subscriptions",
+    "contract_partners",
+    "contracts",
+    "partners",
+    "users",
+    "account",
+)
+
+
+def user_version(connection: sqlite3.Connection) -> int:
+    return int(connection.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(connection: sqlite3.Connection) -> None:
+    """Apply the migrations still missing; the caller holds a BEGIN IMMEDIATE transaction."""
+    version = user_version(connection)
+    for statements in MIGRATIONS[version:]:
+        for statement in statements:
+            connection.execute(statement)
+    if version < SCHEMA_VERSION:
+        connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def day(value: date) -> str:
+    return value.isoformat()
+
+
+def moment(value: datetime) -> str:
+    return utc(value).isoformat()
+
+
+def clear(connection: sqlite3.Connection) -> None:
+    for table in _TABLES:
+        connection.execute(f"DELETE FROM {table}")
+    connection.execute("UPDATE change_sequence SET last = 0 WHERE name = 'change'")
+
+
+def insert_document(connection: sqlite3.Connection, document: AccountDocument) -> None:
+    """Write a whole document into empty tables (inside the caller's transaction)."""
+    run = connection.executemany
+    connection.execute(
+        "INSERT INTO account (id, csn, name) VALUES (1, ?, ?)",
+        (document.account.csn, document.account.name),
+    )
+    run(
+        "INSERT INTO users (email, ord, name, role) VALUES (?, ?, ?, ?)",
+        ((u.email, i, u.name, u.role) for i, u in enumerate(document.users)),
+    )
+    run(
+        "INSERT INTO partners (csn, ord, name, city, country, email, active)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            (p.csn, i, p.name, p.city, p.country, p.email, int(p.active))
+            for i, p in enumerate(document.partners)
+        ),
+    )
+    run(
+        "INSERT INTO contracts (number, ord, manager, term_end, auto_renew, agreement)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            (c.number, i, c.manager, day(c.term_end), int(c.auto_renew), c.agreement)
+            for i, c in enumerate(document.contracts)
+        ),
+    )
+    run(
+        "INSERT INTO contract_partners (contract, position, partner) VALUES (?, ?, ?)",
+        ((c.number, n, csn) for c in document.contracts for n, csn in enumerate(c.partners)),
+    )
+    run(
+        "INSERT INTO subscriptions"
+        " (id, ord, product, seats, plan, contract, manager, term_end, auto_renew)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            (
+                s.id,
+                i,
+                s.product,
+                s.seats,
+                s.plan,
+                s.contract,
+                s.manager,
+                None if s.term_end is None else day(s.term_end),
+                None if s.auto_renew is None else int(s.auto_renew),
+            )
+            for i, s in enumerate(document.subscriptions)
+        ),
+    )
+    run(
+        "INSERT INTO subscription_partners (subscription, position, partner) VALUES (?, ?, ?)",
+        ((s.id, n, csn) for s in document.subscriptions for n, csn in enumerate(s.partners)),
+    )
+    run(
+        "INSERT INTO notices (ord, received, partner, subject) VALUES (?, ?, ?, ?)",
+        ((i, day(n.received), n.partner, n.subject) for i, n in enumerate(document.notices)),
+    )
+    run(
+        "INSERT INTO changes (id, ord, contract, subscription, holder, to_partner, by_user,"
+        " submitted_at, effective_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            (
+                c.id,
+                i,
+                c.contract,
+                c.subscription,
+                c.holder,
+                c.to,
+                c.by,
+                moment(c.submitted_at),
+                moment(c.effective_at),
+                c.status,
+            )
+            for i, c in enumerate(document.changes)
+        ),
+    )
+    run(
+        "INSERT INTO change_from (change, position, partner) VALUES (?, ?, ?)",
+        ((c.id, n, csn) for c in document.changes for n, csn in enumerate(c.from_)),
+    )
+    last = max((change_number(c.id) for c in document.changes), default=0)
+    connection.execute("UPDATE change_sequence SET last = ? WHERE name = 'change'", (last,))

@@ -1,0 +1,103 @@
+"""The message catalogs, with Babel: extract, update, compile.
+
+    python tools/i18n.py            # all three, in order
+    python tools/i18n.py extract    # src/acctctl/locale/acctctl.pot from the code (babel.cfg)
+    python tools/i18n.py update     # merge the .pot into every <lang>/LC_MESSAGES/acctctl.po
+    python tools/i18n.py compile    # the .po into .mo (also done by the build: hatch_build.py)
+
+After `update`, translate every new or fuzzy message in the .po files;
+tests/test_i18n.py fails while one is missing. The .mo files are not committed.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "src" / "acctctl"
+LOCALE = PACKAGE / "locale"
+DOMAIN = "acctctl"
+TEMPLATE = LOCALE / f"{DOMAIN}.pot"
+MAPPING = ROOT / "babel.cfg"
+KEYWORDS = ("_mark",)
+"""Markers beyond Babel's defaults (``_``, ``N_``, ``ngettext``, ``pgettext``…)."""
+
+
+def pybabel(*args: str) -> None:
+    """Run a ``pybabel`` command in this process (the same code as the console script)."""
+    from babel.messages.frontend import CommandLineInterface
+
+    if str(ROOT / "src") not in sys.path:  # the typer_help extractor lives in the package
+        sys.path.insert(0, str(ROOT / "src"))
+    # From the root, so that the catalogs name source files by their path in the repository.
+    here = Path.cwd()
+    os.chdir(ROOT)
+    try:
+        CommandLineInterface().run(["pybabel", "--quiet", *args])
+    finally:
+        os.chdir(here)
+
+
+def extract(output: Path = TEMPLATE) -> Path:
+    from acctctl import __version__
+
+    keywords = [arg for keyword in KEYWORDS for arg in ("--keyword", keyword)]
+    pybabel(
+        "extract",
+        "--mapping-file",
+        str(MAPPING),
+        *keywords,
+        "--add-comments",
+        "TRANSLATORS:",
+        "--add-location",
+        "file",
+        "--sort-by-file",
+        "--no-wrap",
+        "--project",
+        "acctctl",
+        "--copyright-holder",
+        "the acctctl authors",
+        "--version",
+        __version__,
+        "--output-file",
+        str(output),
+        str(PACKAGE.relative_to(ROOT)),
+    )
+    return output
+
+
+def update() -> None:
+    pybabel(
+        "update",
+        "--input-file",
+        str(TEMPLATE),
+        "--output-dir",
+        str(LOCALE),
+        "--domain",
+        DOMAIN,
+        "--no-wrap",
+        "--ignore-obsolete",
+    )
+
+
+def compile_catalogs() -> None:
+    pybabel("compile", "--directory", str(LOCALE), "--domain", DOMAIN, "--statistics")
+
+
+def main(argv: list[str]) -> int:
+    steps = {"extract": extract, "update": update, "compile": compile_catalogs}
+    wanted = argv or ["extract", "update", "compile"]
+    unknown = [name for name in wanted if name not in steps]
+    if unknown:
+        sys.stderr.write(f"usage: {sys.argv[0]} [extract] [update] [compile]\n")
+        return 2
+    for name in wanted:
+        steps[name]()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT / "src"))
+    sys.exit(main(sys.argv[1:]))
