@@ -3,9 +3,9 @@
 ``store_factory`` is parametrised over the back ends, so a test written against it
 runs unchanged on each. What only one back end knows — which files it keeps, how
 to stamp a newer schema, how to damage it — lives here, in ``StoreFactory``, and
-nowhere in the tests. To add PostgreSQL: append "postgres" to ``BACKENDS`` and
-teach ``StoreFactory`` to open a fresh database (``files`` stays empty for it, so
-the file-mode tests skip themselves).
+nowhere in the tests. PostgreSQL stores live in fresh databases on the server
+named by ``ACCTCTL_TEST_POSTGRES`` (``PostgresDatabases``), dropped after each test;
+without a server those tests skip, except under CI (``CI=true``), where they fail.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ message on stderr, and that no prompt text reached stdout.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from acctctl.cli.app import app
+from conftest import PostgresDatabases
 
 NOW = "2026-11-26T10:00:00Z"
 ADMIN = "claire@dupont.example"
@@ -23,16 +24,23 @@ NEW_PARTNER = "5550002222"
 Run = Callable[..., Any]
 
 
-@pytest.fixture(params=["sqlite", "json"])
-def run(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
-    """Invoke acctctl on a fresh demo store of each local back end."""
+@pytest.fixture(params=["sqlite", "json", "postgres"])
+def run(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Run]:
+    """Invoke acctctl on a fresh demo store of each back end."""
     monkeypatch.setenv("ACCTCTL_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("ACCTCTL_NOW", NOW)
     monkeypatch.setenv("ACCTCTL_NO_PROMPT", "1")
     for var in ("ACCTCTL_STORE", "ACCTCTL_USER", "LANG", "LC_ALL", "LC_MESSAGES"):
         monkeypatch.delenv(var, raising=False)
-    store = tmp_path / ("account.json" if request.param == "json" else "account.db")
-    monkeypatch.setenv("ACCTCTL_STORE", str(store))
+    databases = None
+    if request.param == "postgres":
+        databases = PostgresDatabases(request.getfixturevalue("postgres_server"))
+        store = databases.url()
+    else:
+        store = str(tmp_path / ("account.json" if request.param == "json" else "account.db"))
+    monkeypatch.setenv("ACCTCTL_STORE", store)
     runner = CliRunner()
 
     def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Any:
@@ -40,7 +48,9 @@ def run(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.Monk
 
     result = invoke("store", "init", "--demo")
     assert result.exit_code == 0, result.stderr
-    return invoke
+    yield invoke
+    if databases is not None:
+        databases.drop_all()
 
 
 def subs(run: Run, *extra: str) -> list[dict[str, Any]]:
@@ -398,7 +408,9 @@ def test_corrupt_store_is_reported_and_left_alone(run: Run, tmp_path: Path) -> N
 
 def test_store_check_and_path(run: Run) -> None:
     assert run("store", "check").exit_code == 0
-    assert run("store", "path").stdout.strip().endswith(("account.db", "account.json"))
+    where = run("store", "path").stdout.strip()
+    assert where.endswith(("account.db", "account.json")) or where.startswith("postgresql://")
+    assert "ci-secret" not in where
 
 
 # --- config ---------------------------------------------------------------------------

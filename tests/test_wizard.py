@@ -165,9 +165,7 @@ def test_full_walk_from_nothing_submits_the_change(
 
 
 @pytest.mark.timeout(20)
-def test_no_at_step_6_goes_back_to_step_5(
-    ctx: Context, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_no_at_step_6_goes_back_to_step_5(ctx: Context, capsys: pytest.CaptureFixture[str]) -> None:
     recorder = Recorder()
     keys = (
         DOWN + ENTER + BIM_NANTES + ENTER  # step 1: type another account number
@@ -388,3 +386,111 @@ def test_rules_are_checked_again_at_submit(
 
     assert "change-pending" in capsys.readouterr().err
     assert [c.to for c in changes(ctx)] == [BIM_NANTES]
+
+
+@pytest.mark.timeout(20)
+def test_several_ids_run_steps_3_to_8_for_each_and_return_the_first_failure(
+    ctx: Context, capsys: pytest.CaptureFixture[str]
+) -> None:
+    recorder = Recorder()
+    keys = (
+        ENTER  # step 2: Claire
+        + ENTER + "y" + "y"  # 72000000001: Update, right partner, Submit
+        # 72000000006 has expired: its reasons are printed and nothing is asked
+        + ENTER + "y" + "y"  # 72000000009: Update, right partner, Submit
+    )  # fmt: skip
+    ids = ["72000000001", "72000000006", "72000000009"]
+    assert walk(ctx, keys, prompter=recorder, ids=ids, csn=BUREAU_NUMERIQUE) == 3
+
+    assert [c.contract for c in changes(ctx)] == [ELIGIBLE_CONTRACT, "110000000007"]
+    assert "72000000006: expired:" in capsys.readouterr().err
+    assert recorder.asked.count("Submit?") == 2
+
+
+@pytest.mark.timeout(20)
+def test_cancelling_after_turning_off_automatic_renewal_says_what_was_written(
+    ctx: Context,
+) -> None:
+    recorder = Recorder()
+    keys = ENTER + ENTER + DOWN * 3 + ENTER + ENTER + "y" + ENTER + ENTER + "y" + "n"
+    with pytest.raises(CancelledError) as cancelled:
+        walk(ctx, keys, prompter=recorder, close=False)
+
+    assert recorder.asked[-1] == "Submit?"
+    assert "automatic renewal turned off for 110000000002" in cancelled.value.message
+    assert changes(ctx) == []
+
+
+@pytest.mark.parametrize(
+    ("keys", "expected"), [("y", True), ("n", False), (ENTER, True)], ids=["y", "n", "enter"]
+)
+@pytest.mark.timeout(20)
+def test_confirm_at_a_terminal(keys: str, expected: bool) -> None:
+    from acctctl.wizard.prompts import confirm
+
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+        pipe.send_text(keys)
+        assert confirm("Withdraw change CHG-000001?", default=True) is expected
+
+
+@pytest.mark.timeout(20)
+def test_confirm_ctrl_c_raises_cancelled() -> None:
+    from acctctl.wizard.prompts import confirm
+
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+        pipe.send_text(CTRL_C)
+        with pytest.raises(CancelledError):
+            confirm("Withdraw change CHG-000001?")
+
+
+def test_listing_as_json_imports_no_prompt_library(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from acctctl.cli.app import main\n"
+        "rc = main(['subs', 'list', '--json'])\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('questionary', 'prompt_toolkit'))\n"
+        "print(rc, heavy, file=sys.stderr)\n"
+    )
+    env = {
+        "ACCTCTL_HOME": str(tmp_path),
+        "ACCTCTL_NOW": NOW,
+        "ACCTCTL_USER": CLAIRE,
+        "PATH": "/usr/bin:/bin",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "acctctl", "store", "init", "--demo"], env=env, check=True
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.stderr.strip().splitlines()[-1] == "0 []"
+
+
+@pytest.mark.timeout(20)
+def test_asking_again_for_the_pending_partner_is_unchanged(
+    ctx: Context, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert walk(ctx, FULL_WALK) == 0
+    recorder = Recorder()
+    # The pending change is to the notice's partner: the subscription stays selectable,
+    # the review says there is nothing to do, and Submit is not asked.
+    assert walk(ctx, ENTER * 5 + "y", prompter=recorder) == 0
+
+    assert "Submit?" not in recorder.asked
+    assert "is already pending (CHG-000001); nothing to do" in capsys.readouterr().out
+    assert len(changes(ctx)) == 1
+
+
+@pytest.mark.timeout(20)
+def test_another_partner_while_one_is_pending_is_disabled(ctx: Context) -> None:
+    assert walk(ctx, FULL_WALK) == 0
+    recorder = Recorder()
+    with pytest.raises(CancelledError):
+        walk(ctx, DOWN + ENTER + BIM_NANTES + ENTER + ENTER + CTRL_C, prompter=recorder)
+    assert recorder.asked[-1] == "Select a subscription:"
+    offered = {o.value: o.disabled for o in recorder.offered["Select a subscription:"]}
+    assert offered["72000000001"] == "change-pending"

@@ -35,11 +35,24 @@ def inert(text: object) -> str:
     return _UNSAFE.sub(_escape, str(text))
 
 
+def _escape_in_json(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+# One encoder for every compact line: `json.dumps(..., ensure_ascii=False)` would build
+# a new one per call, which is a third of the cost of a 100,000-row listing.
+_COMPACT = json.JSONEncoder(ensure_ascii=False)
+
+
 def json_text(value: Any, *, indent: int | None = None) -> str:
     """JSON with non-ASCII letters kept, but control and bidi characters escaped."""
-    return _UNSAFE_IN_JSON.sub(
-        lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False, indent=indent)
-    )
+    if indent is None:
+        text = _COMPACT.encode(value)
+    else:
+        text = json.dumps(value, ensure_ascii=False, indent=indent)
+    if text.isascii():  # every character _UNSAFE_IN_JSON looks for is beyond ASCII
+        return text
+    return _UNSAFE_IN_JSON.sub(_escape_in_json, text)
 
 
 def is_terminal(stream: IO[str]) -> bool:
@@ -115,8 +128,9 @@ def table(
     from rich.text import Text
 
     grid = Table(title=inert(title) if title else None, title_justify="left")
-    for header in headers:
-        grid.add_column(header, overflow="fold")
+    for index, header in enumerate(headers):
+        # Ids, numbers and dates stay whole; names and sentences fold.
+        grid.add_column(header, overflow="fold", no_wrap=index == 0)
     for row in rows:
         grid.add_row(*(Text(inert(cell)) for cell in row))
     console(stream).print(grid)

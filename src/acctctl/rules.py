@@ -111,7 +111,8 @@ def eligibility(facts: Facts) -> list[Reason]:
     """Every rule that blocks a partner change, in the order of SPEC §3."""
     reasons = authorization(facts)
     terms = facts.terms
-    holder = _holder(facts)
+    # No `holder = _holder(facts)` up front: most subscriptions of a listing pass every
+    # rule, and naming the holder costs a translation lookup that only a reason needs.
     if terms.contract is None:
         reasons.append(
             Reason(
@@ -130,7 +131,7 @@ def eligibility(facts: Facts) -> list[Reason]:
                 _(
                     "Automatic renewal is on for {holder}: turn it off first "
                     "(acctctl subs auto-renew {id} --off)."
-                ).format(holder=holder, id=facts.subscription),
+                ).format(holder=_holder(facts), id=facts.subscription),
             )
         )
     if terms.agreement == "eba-token-flex":
@@ -140,7 +141,7 @@ def eligibility(facts: Facts) -> list[Reason]:
                 _(
                     "{holder} is an Enterprise Business Agreement using Token Flex: its partner "
                     "cannot be changed here; contact support."
-                ).format(holder=_upper_first(holder)),
+                ).format(holder=_upper_first(_holder(facts))),
             )
         )
     left = days_left(terms.term_end, facts.today)
@@ -151,7 +152,7 @@ def eligibility(facts: Facts) -> list[Reason]:
                 _(
                     "{holder} expired on {date}: it can no longer change partner; renew it "
                     "with the new partner instead."
-                ).format(holder=_upper_first(holder), date=format_date(terms.term_end)),
+                ).format(holder=_upper_first(_holder(facts)), date=format_date(terms.term_end)),
             )
         )
     elif left <= EXPIRY_WINDOW_DAYS:
@@ -161,7 +162,11 @@ def eligibility(facts: Facts) -> list[Reason]:
                 _(
                     "{holder} expires on {date}, within 90 days ({days} days left): change the "
                     "partner at renewal instead."
-                ).format(holder=_upper_first(holder), date=format_date(terms.term_end), days=left),
+                ).format(
+                    holder=_upper_first(_holder(facts)),
+                    date=format_date(terms.term_end),
+                    days=left,
+                ),
             )
         )
     pending = facts.pending
@@ -175,7 +180,7 @@ def eligibility(facts: Facts) -> list[Reason]:
                     "acctctl partner cancel {change}."
                 ).format(
                     partner=facts.pending_partner_name or pending.to,
-                    holder=holder,
+                    holder=_holder(facts),
                     change=pending.id,
                     when=format_datetime(pending.effective_at),
                 ),
@@ -199,7 +204,7 @@ def eligibility(facts: Facts) -> list[Reason]:
                 _(
                     "{holder} has {count} partners and this update replaces all of them: "
                     "confirm with --replace-all, or contact support to change only one."
-                ).format(holder=_upper_first(holder), count=len(terms.partners)),
+                ).format(holder=_upper_first(_holder(facts)), count=len(terms.partners)),
             )
         )
     return reasons

@@ -233,6 +233,9 @@ def main(argv: list[str] | None = None) -> int:
 
     args = sys.argv[1:] if argv is None else list(argv)
     command = typer.main.get_command(app)
+    from acctctl.cli.coercion import skip_pydantic
+
+    skip_pydantic(command)
     if set_language(_language_before_parsing(args)) != "en":
         from acctctl.cli.help_text import translate
 

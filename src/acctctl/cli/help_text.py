@@ -37,6 +37,17 @@ def translate(command: Any) -> None:
         text = getattr(param, "help", None)
         if text:
             param.help = _(inspect.cleandoc(text))
+    if hasattr(command, "get_help_option"):
+        # Click makes the --help option itself on first use, so translate it then.
+        make_help_option = command.get_help_option
+
+        def get_help_option(ctx: Any) -> Any:
+            option = make_help_option(ctx)
+            if option is not None and option.help:
+                option.help = _(inspect.cleandoc(option.help))
+            return option
+
+        command.get_help_option = get_help_option
     for sub in getattr(command, "commands", {}).values():
         translate(sub)
 
@@ -71,10 +82,10 @@ def extract(
     fileobj: IO[bytes],
     keywords: Mapping[str, Any],
     comment_tags: Collection[str],
-    options: Mapping[str, Any],
-) -> Iterator[tuple[int, str | None, str, list[str]]]:
+    options: Any,
+) -> Iterator[tuple[Any, ...]]:
     """A Babel extraction method: the ``_()`` calls, as Babel's Python extractor finds
-    them, plus the help texts Typer shows."""
+    them, plus the help texts Typer shows, as ``(line, function, message, comments)``."""
     from babel.messages.extract import extract_python
 
     yield from extract_python(fileobj, keywords, comment_tags, options)

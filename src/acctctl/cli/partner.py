@@ -23,22 +23,9 @@ from acctctl.output import (
     print_json_line,
     table,
 )
+from acctctl.presentation import partner_fields
 
 app = typer.Typer(no_args_is_help=True)
-
-
-def partner_fields(partner: object) -> list[tuple[str, object]]:
-    from acctctl.domain import Partner
-
-    assert isinstance(partner, Partner)
-    return [
-        (_("Name"), partner.name),
-        (_("Account number (CSN)"), partner.csn),
-        (_("City"), partner.city),
-        (_("Country"), partner.country),
-        (_("Email"), partner.email),
-        (_("Active"), _("yes") if partner.active else _("no — cannot receive contracts")),
-    ]
 
 
 @app.command("lookup")
@@ -227,8 +214,9 @@ def _emit(result: object, json_: bool, *, quiet: bool) -> None:
         _step(
             8,
             _(
-                "Done: the contract details show the new partner from {when} (at least one hour)."
-            ).format(when=format_datetime(change.effective_at)),
+                "change {id}: the contract details show the new partner from {when} "
+                "(at least one hour)."
+            ).format(id=change.id, when=format_datetime(change.effective_at)),
             quiet,
         )
         out(
@@ -240,9 +228,12 @@ def _emit(result: object, json_: bool, *, quiet: bool) -> None:
         out(f"{result.subscription}\t{result.status}")
     elif result.status == "unchanged":
         detail = result.change.id if result.change is not None else _("already the partner")
+        _step(7, _("nothing to submit: the contract already has or awaits this partner"), quiet)
         out(f"{result.subscription}\t{result.status}\t{detail}")
     elif result.status == "rejected":
-        out(f"{result.subscription}\t{result.status}\t" + ",".join(r.code for r in result.reasons))
+        codes = ",".join(r.code for r in result.reasons)
+        _step(7, _("not submitted: {codes}").format(codes=codes), quiet)
+        out(f"{result.subscription}\t{result.status}\t{codes}")
         for reason in result.reasons:
             err(f"  {result.subscription}: {reason.code}: {inert(reason.message)}")
     else:

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import importlib
 import os
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit, urlunsplit
 
 from acctctl.errors import StoreError, UsageError
 from acctctl.i18n import _
@@ -21,7 +19,6 @@ if TYPE_CHECKING:
     from acctctl.store.base import Store
 
 _POSTGRES_SCHEMES = ("postgresql://", "postgres://")
-_PASSWORD_PARAMETER = re.compile(r"(^|&)(password=)[^&]*", re.IGNORECASE)
 
 
 def is_postgres(target: str) -> bool:
@@ -40,16 +37,38 @@ def open_store(target: str) -> Store:
             raise StoreError(
                 _("PostgreSQL support needs psycopg: pip install 'acctctl[postgres]'")
             ) from None
-        store: Store = module.PostgresStore(target)
+        store: Store = module.PostgresStore(target, busy_timeout())
         return store
     path = Path(target).expanduser().absolute()
     if path.suffix.lower() == ".json":
         from acctctl.store.jsonfile import JsonFileStore
 
-        return JsonFileStore(path)
+        return JsonFileStore(path, busy_timeout())
     from acctctl.store.sqlite import SqliteStore
 
-    return SqliteStore(path)
+    return SqliteStore(path, busy_timeout())
+
+
+DEFAULT_BUSY_TIMEOUT = 10.0
+
+
+def busy_timeout() -> float:
+    """How long a writer waits for another one before giving up (exit 6), in seconds:
+    ``ACCTCTL_BUSY_TIMEOUT``, else 10. Cron jobs that queue up may want more."""
+    text = os.environ.get("ACCTCTL_BUSY_TIMEOUT", "").strip()
+    if not text:
+        return DEFAULT_BUSY_TIMEOUT
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds <= 86_400:  # also refuses nan and inf
+        raise UsageError(
+            _("ACCTCTL_BUSY_TIMEOUT must be a number of seconds, more than 0: {value}.").format(
+                value=repr(text[:40])
+            )
+        )
+    return seconds
 
 
 def default_store_path() -> Path:
@@ -68,10 +87,6 @@ def redact(target: str) -> str:
     ``password=`` parameter) becomes ``***``; a path is returned as it is."""
     if "://" not in target:
         return target
-    parts = urlsplit(target)
-    netloc = parts.netloc
-    userinfo, at, host = netloc.rpartition("@")
-    if at and ":" in userinfo:
-        netloc = f"{userinfo.split(':', 1)[0]}:***@{host}"
-    query = _PASSWORD_PARAMETER.sub(r"\1\2***", parts.query)
-    return urlunsplit(parts._replace(netloc=netloc, query=query))
+    from acctctl.store.postgres import redact_url  # psycopg itself is not imported
+
+    return redact_url(target)

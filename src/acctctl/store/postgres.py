@@ -4,17 +4,17 @@ Same promises as the other back ends, kept with PostgreSQL's own tools:
 
 * ``read()`` is one ``REPEATABLE READ, READ ONLY`` transaction: every read of the
   block sees one snapshot, and it takes no lock a writer would wait for.
-* ``write()`` is one ``READ COMMITTED`` transaction. It first takes the store's
-  transaction-level advisory lock, so write blocks are serialised across processes
-  and machines as the store protocol promises (and as SQLite's ``BEGIN IMMEDIATE``
-  does). Inside, the writer also locks the row it decides on (``SELECT … FOR
-  UPDATE`` on the contract, or the new-model subscription; see postgres_rows.py),
-  and the unique index ``acctctl_one_pending_change`` makes a second pending change
-  on one contract impossible. The two are belts to the advisory lock's braces: the
-  rule check stays safe even for a writer that would not take it. The store cannot
-  re-run the service's decision, so there is no retry loop: two administrators
-  racing on one contract are serialised, and the second one sees the first one's
-  pending change (``change-pending``).
+* ``write()`` is one ``READ COMMITTED`` transaction, begun once the store's advisory
+  lock is held (released after COMMIT or ROLLBACK), so write blocks are serialised
+  across processes and machines, as the store protocol promises and as SQLite's
+  ``BEGIN IMMEDIATE`` does. Inside, the writer also locks the row it decides on
+  (``SELECT … FOR UPDATE`` on the contract, or the new-model subscription; see
+  postgres_rows.py), and the unique index ``acctctl_one_pending_change`` makes a
+  second pending change on one contract impossible: the rule check stays safe even
+  for a writer that would not take the advisory lock. The store cannot re-run the
+  service's decision, so there is no retry loop: two administrators racing on one
+  contract are serialised, and the second one sees the first one's pending change
+  (``change-pending``).
 * ``lock_timeout`` bounds every wait for a lock: past it, ``StoreLockedError``.
 * The schema is created by ``replace`` and migrated on first use, both under the
   same advisory lock, so two first runs cannot race. A database of a newer schema
@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
@@ -174,6 +174,9 @@ class PostgresStore:
             raise connection_problem(exc, self.url) from None
         try:
             db.execute("SET TIME ZONE 'UTC'")
+            # Every wait for a lock (rows, tables, the store's advisory lock) is bounded.
+            timeout = f"{max(1, round(self.lock_timeout * 1000))}ms"
+            db.execute("SELECT set_config('lock_timeout', %s, false)", (timeout,))
         except psycopg.Error as exc:
             db.close()
             raise connection_problem(exc, self.url) from None
@@ -187,19 +190,31 @@ class PostgresStore:
         with self._connection() as db, self._errors():
             if ready:
                 self._prepare(db)
-            with self._atomic(db, begin):
-                if lock:
-                    db.execute("SELECT pg_advisory_xact_lock(%s)", (schema.STORE_LOCK,))
+            with self._store_lock(db) if lock else nullcontext(), self._atomic(db, begin):
                 if ready:
                     self._same_schema(db)
                 yield db
 
+    @staticmethod
     @contextmanager
-    def _atomic(self, db: DB, begin: str) -> Iterator[None]:
+    def _store_lock(db: DB) -> Iterator[None]:
+        """The store's advisory lock, taken before BEGIN: the transaction then starts after
+        the previous holder committed, and sees all of it (its new tables included, which
+        a lock taken inside the transaction would not guarantee)."""
+        db.execute("SELECT pg_advisory_lock(%s)", (schema.STORE_LOCK,))
+        try:
+            yield
+        finally:
+            try:
+                db.execute("SELECT pg_advisory_unlock(%s)", (schema.STORE_LOCK,))
+            except Exception:
+                db.close()  # never give a connection that may still hold it back to the pool
+
+    @staticmethod
+    @contextmanager
+    def _atomic(db: DB, begin: str) -> Iterator[None]:
         db.execute(begin)
         try:
-            timeout = f"{max(1, round(self.lock_timeout * 1000))}ms"
-            db.execute("SELECT set_config('lock_timeout', %s, true)", (timeout,))
             yield
         except BaseException:
             with suppress(Exception):
@@ -217,8 +232,7 @@ class PostgresStore:
         if version > schema.SCHEMA_VERSION:
             raise store_newer(self.where(), str(version), str(schema.SCHEMA_VERSION))
         if version < schema.SCHEMA_VERSION:
-            with self._atomic(db, _WRITE):
-                db.execute("SELECT pg_advisory_xact_lock(%s)", (schema.STORE_LOCK,))
+            with self._store_lock(db), self._atomic(db, _WRITE):
                 self._migrate(db)
         if db.execute("SELECT FROM acctctl_account").fetchone() is None:
             raise store_missing(self.where(), empty=True)
@@ -358,7 +372,7 @@ def _secrets(url: str) -> set[str]:
 def _detail(text: str) -> str:
     """libpq's reason, without its 'connection to server at … failed:' preamble."""
     line = _first_line(text)
-    line = line.rsplit(" failed: ", 1)[-1]
+    line = line.rsplit(" failed: ", 1)[-1].removeprefix("connection is bad: ")
     return line.removeprefix("FATAL:").strip().rstrip(".")
 
 
@@ -370,7 +384,8 @@ def connection_problem(exc: Exception, url: str) -> StoreError:
         text = ""  # libpq echoed part of the URL: say less rather than leak
     low = text.lower()
     pgpass = _(
-        "Keep the password out of the URL: put it in ~/.pgpass (or the file PGPASSFILE names)."
+        "Check the user and the password: keep the password in ~/.pgpass "
+        "(or the file PGPASSFILE names), not in the URL."
     )
     if "password authentication failed" in low or "authentication failed" in low:
         return StoreError(
@@ -415,7 +430,7 @@ def connection_problem(exc: Exception, url: str) -> StoreError:
         )
     from psycopg import ProgrammingError
 
-    if isinstance(exc, ProgrammingError):
+    if isinstance(exc, ProgrammingError) or "for connection option" in low:
         reason = _detail(text) if text else _("it cannot be parsed")
         return StoreError(
             _("{where} is not a valid PostgreSQL URL: {reason}.").format(

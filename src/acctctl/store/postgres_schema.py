@@ -34,9 +34,9 @@ from acctctl.store.memory import change_number, utc
 if TYPE_CHECKING:
     from psycopg import Cursor
 
-# pg_advisory_xact_lock key ("acctctl" in ASCII) that every write transaction takes,
-# and so do migrating and replacing the store: writers are serialised as on the
-# other back ends, and two first runs cannot race to create the schema.
+# The advisory lock key ("acctctl" in ASCII) held around every write transaction, and
+# around migrating and replacing the store: writers are serialised as on the other
+# back ends, and two first runs cannot race to create the schema.
 STORE_LOCK = 0x61636374_63746C
 
 _V1 = (
@@ -115,7 +115,6 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 ONE_PENDING_INDEX = "acctctl_one_pending_change"
-CHANGES_KEY = "acctctl_changes_pkey"
 DATA_TABLES = (
     "acctctl_changes",
     "acctctl_notices",

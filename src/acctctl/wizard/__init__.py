@@ -98,11 +98,11 @@ def _change_one(
 ) -> int:
     previous: str | None = None
     while True:
-        chosen = screens.select_subscription(ctx, prompter, given, previous)
+        chosen = screens.select_subscription(ctx, prompter, new_csn, given, previous)
         if isinstance(chosen, int):
             return chosen
         action, view = screens.actions(
-            ctx, prompter, chosen, can_choose_other=given is None, written=written
+            ctx, prompter, chosen, new_csn, can_choose_other=given is None, written=written
         )
         if action == screens.UPDATE:
             break

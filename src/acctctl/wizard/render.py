@@ -10,13 +10,40 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from acctctl.domain import User
 from acctctl.i18n import _, ngettext
 from acctctl.output import console, err, inert, is_terminal, table
 from acctctl.rules import Reason
 from acctctl.service import SubscriptionView
 from acctctl.steps import step
 
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+def _mark(text: str) -> str:
+    """Marks a string for the catalog (tools/i18n.py) without translating it at import."""
+    return text
+
+
+PRODUCT_WIDTH = 28
+
+MONTHS = (
+    _mark("Jan"),
+    _mark("Feb"),
+    _mark("Mar"),
+    _mark("Apr"),
+    _mark("May"),
+    _mark("Jun"),
+    _mark("Jul"),
+    _mark("Aug"),
+    _mark("Sep"),
+    _mark("Oct"),
+    _mark("Nov"),
+    _mark("Dec"),
+)
+ROLES = {
+    "primary_admin": _mark("primary admin"),
+    "secondary_admin": _mark("secondary admin"),
+    "user": _mark("user"),
+}
 
 # Fitting the ten columns of Subscriptions and Contracts into 120 columns: ids and dates
 # whole, names wrapped, and room for the longest reason code ("new-buying-model").
@@ -63,13 +90,10 @@ def partners_text(csns: Sequence[str], names: dict[str, str]) -> str:
 
 
 def cli_renderers() -> Any:
-    """`acctctl subs`'s table rows and detail card, shared so the screens match the command.
-    ``acctctl.cli.app`` first: it registers the subcommands when imported, so importing
-    ``acctctl.cli.subs`` before it is a circular import."""
-    import acctctl.cli.app  # noqa: F401
-    from acctctl.cli import subs
+    """The table rows and detail card `acctctl subs` shows, so the screens match the command."""
+    from acctctl import presentation
 
-    return subs
+    return presentation
 
 
 def subscriptions_table(views: Sequence[SubscriptionView]) -> None:
@@ -119,5 +143,45 @@ def moved_table(moved: Sequence[Any]) -> None:
     )
     table(
         [_("Subscription"), _("Product"), _("Seats"), _("Plan")],
-        ([s.id, s.product, str(s.seats), _(s.plan)] for s in moved),
+        ([s.id, s.product, str(s.seats), s.plan] for s in moved),
+    )
+
+
+def user_label(user: User) -> str:
+    return _("{name} <{email}> — {role}").format(
+        name=user.name, email=user.email, role=_(ROLES[user.role])
+    )
+
+
+def only_auto_renew(view: SubscriptionView) -> bool:
+    """Blocked by automatic renewal alone: turning it off (step 4) makes it eligible."""
+    return [r.code for r in view.reasons] == ["auto-renew"]
+
+
+def holder_text(view: SubscriptionView) -> str:
+    number = view.subscription.contract
+    return _("contract {number}").format(number=number) if number else _("subscription ID")
+
+
+def seats_text(seats: int) -> str:
+    return ngettext("{n} seat", "{n} seats", seats).format(n=seats)
+
+
+def subscription_label(view: SubscriptionView, width: int = PRODUCT_WIDTH) -> str:
+    """One line of the step-3 list, in columns, short enough that a reason still fits on
+    120 columns."""
+    sub = view.subscription
+    product = sub.product if len(sub.product) <= width else sub.product[: width - 1] + "…"
+    label = f"{sub.id}  {product.ljust(width)}  {seats_text(sub.seats).rjust(9)}  "
+    label += holder_text(view)
+    if only_auto_renew(view):
+        label += "  " + _("(auto-renew on: turn it off at step 4)")
+    return label
+
+
+def describe(view: SubscriptionView) -> str:
+    """The subscription in a sentence, for the screens after step 3."""
+    sub = view.subscription
+    return _("{id} — {product}, {seats}, {holder}").format(
+        id=sub.id, product=sub.product, seats=seats_text(sub.seats), holder=holder_text(view)
     )

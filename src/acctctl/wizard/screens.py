@@ -11,32 +11,31 @@ from __future__ import annotations
 import dataclasses
 
 from acctctl import service
-from acctctl.domain import Partner, User
+from acctctl.domain import Partner
 from acctctl.errors import NotAllowedError, NotFoundError
-from acctctl.i18n import _, format_datetime, ngettext
+from acctctl.i18n import _, format_datetime
 from acctctl.ids import is_csn, parse_csn
 from acctctl.output import card, err
 from acctctl.service import ChangeResult, Context, SubscriptionView
 from acctctl.wizard.prompts import Option, Prompter, cancelled
 from acctctl.wizard.render import (
+    PRODUCT_WIDTH,
     cli_renderers,
     delay,
+    describe,
     heading,
     moved_table,
+    only_auto_renew,
     partners_text,
     say,
     short_date,
     show_reasons,
+    subscription_label,
     subscriptions_table,
+    user_label,
 )
 
-ROLES = {
-    "primary_admin": "primary admin",
-    "secondary_admin": "secondary admin",
-    "user": "user",
-}
 TYPE_ANOTHER = ""
-PRODUCT_WIDTH = 28
 
 
 def csn_problem(text: str) -> str | None:
@@ -79,12 +78,6 @@ def get_csn(ctx: Context, prompter: Prompter, given: str | None) -> str:
 # --- 2. sign in: Billing and Orders › Subscriptions and Contracts ---------------------------
 
 
-def user_label(user: User) -> str:
-    return _("{name} <{email}> — {role}").format(
-        name=user.name, email=user.email, role=_(ROLES[user.role])
-    )
-
-
 def sign_in(ctx: Context, prompter: Prompter) -> Context:
     heading(2)
     users = service.account_users(ctx)
@@ -107,53 +100,28 @@ def sign_in(ctx: Context, prompter: Prompter) -> Context:
 # --- 3. select a subscription --------------------------------------------------------------
 
 
-def only_auto_renew(view: SubscriptionView) -> bool:
-    """Blocked by automatic renewal alone: turning it off (step 4) makes it eligible."""
-    return [r.code for r in view.reasons] == ["auto-renew"]
-
-
-def holder_text(view: SubscriptionView) -> str:
-    number = view.subscription.contract
-    return _("contract {number}").format(number=number) if number else _("subscription ID")
-
-
-def seats_text(seats: int) -> str:
-    return ngettext("{n} seat", "{n} seats", seats).format(n=seats)
-
-
-def subscription_label(view: SubscriptionView, width: int = PRODUCT_WIDTH) -> str:
-    """One line of the step-3 list, in columns, short enough that a reason still fits on
-    120 columns."""
-    sub = view.subscription
-    product = sub.product if len(sub.product) <= width else sub.product[: width - 1] + "…"
-    label = f"{sub.id}  {product.ljust(width)}  {seats_text(sub.seats).rjust(9)}  "
-    label += holder_text(view)
-    if only_auto_renew(view):
-        label += "  " + _("(auto-renew on: turn it off at step 4)")
-    return label
-
-
-def describe(view: SubscriptionView) -> str:
-    """The subscription in a sentence, for the screens after step 3."""
-    sub = view.subscription
-    return _("{id} — {product}, {seats}, {holder}").format(
-        id=sub.id, product=sub.product, seats=seats_text(sub.seats), holder=holder_text(view)
-    )
+def toward(view: SubscriptionView, csn: str) -> SubscriptionView:
+    """The view as it stands for a change to ``csn``: a change already pending to that very
+    partner does not block (asking for it again is "unchanged", SPEC §3)."""
+    if view.pending is None or view.pending.to != csn:
+        return view
+    kept = tuple(r for r in view.reasons if r.code != "change-pending")
+    return dataclasses.replace(view, reasons=kept)
 
 
 def select_subscription(
-    ctx: Context, prompter: Prompter, given: str | None, previous: str | None = None
+    ctx: Context, prompter: Prompter, csn: str, given: str | None, previous: str | None = None
 ) -> SubscriptionView | int:
     """The chosen subscription, or the exit code when none can change partner."""
     heading(3)
     if given is not None:
-        view = service.show_subscription(ctx, given).view
+        view = toward(service.show_subscription(ctx, given).view, csn)
         say(_("From the command line: {label}").format(label=describe(view)))
         if view.eligible or only_auto_renew(view):
             return view
         show_reasons(view.reasons, view.subscription.id)
         return view.reasons[0].exit_code
-    views = list(service.list_subscriptions(ctx))
+    views = [toward(v, csn) for v in service.list_subscriptions(ctx)]
     width = min(PRODUCT_WIDTH, max((len(v.subscription.product) for v in views), default=0))
     options = [
         Option(
@@ -179,6 +147,7 @@ def actions(
     ctx: Context,
     prompter: Prompter,
     view: SubscriptionView,
+    csn: str,
     *,
     can_choose_other: bool,
     written: list[str],
@@ -217,7 +186,8 @@ def actions(
                 ).format(holder=holder),
                 default=True,
             ):
-                view, changed = service.set_auto_renew(ctx, sub_id, False)
+                fresh, changed = service.set_auto_renew(ctx, sub_id, False)
+                view = toward(fresh, csn)
                 if changed:
                     written.append(
                         _("automatic renewal turned off for {holder}").format(holder=holder)
@@ -256,7 +226,7 @@ def find_partner(ctx: Context, prompter: Prompter, csn: str | None, *, ask: bool
 def check_partner(prompter: Prompter, partner: Partner) -> bool:
     """True to go on (Next), False to go back to step 5."""
     cli_renderers()
-    from acctctl.cli.partner import partner_fields
+    from acctctl.presentation import partner_fields
 
     heading(6)
     card(_("Partner {csn}").format(csn=partner.csn), partner_fields(partner))

@@ -1,0 +1,238 @@
+"""The real program in a real pseudo-terminal (pexpect), and what only a process shows.
+
+Each walk starts from nothing: `acctctl store init --demo` in a fresh ACCTCTL_HOME,
+then `acctctl partner change` at a terminal, answered key by key as an administrator
+would. What was written is read back with `acctctl partner history --json`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import pty
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pexpect = pytest.importorskip("pexpect")
+
+ACCTCTL = [sys.executable, "-m", "acctctl"]
+NOW = "2026-11-26T09:30:00Z"
+CLAIRE = "claire@dupont.example"
+BUREAU = "5550002222"
+ENTER = "\r"
+CTRL_C = "\x03"
+ESC = "\x1b"
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\r")
+
+pytestmark = pytest.mark.timeout(90)
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    """A fresh demo account and the environment of a plain xterm without colour."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("ACCTCTL_")}
+    environ.update(
+        TERM="xterm",
+        NO_COLOR="1",
+        ACCTCTL_HOME=str(tmp_path / "home"),
+        ACCTCTL_NOW=NOW,
+        COLUMNS="120",
+        LINES="40",
+        LANG="C.UTF-8",
+        PYTHONIOENCODING="utf-8",
+        # pexpect is no terminal emulator: it never answers prompt_toolkit's cursor
+        # position requests, each of which then waits a second when a question closes.
+        PROMPT_TOOLKIT_NO_CPR="1",
+    )
+    environ.pop("ACCTCTL_NO_PROMPT", None)
+    subprocess.run(
+        [*ACCTCTL, "store", "init", "--demo"],
+        env=environ,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return environ
+
+
+class Terminal:
+    """`acctctl ARGS` in a 40×120 pseudo-terminal, with everything it drew kept."""
+
+    def __init__(self, env: dict[str, str], *args: str) -> None:
+        self.screen = io.StringIO()
+        self.child = pexpect.spawn(
+            sys.executable,
+            ["-m", "acctctl", *args],
+            env=env,
+            dimensions=(40, 120),
+            encoding="utf-8",
+            timeout=20,
+        )
+        self.child.logfile_read = self.screen
+
+    def wait(self, text: str) -> None:
+        self.child.expect_exact(text)
+
+    def answer(self, question: str, keys: str) -> None:
+        self.wait(question)
+        self.child.send(keys)
+
+    def exit_code(self) -> int:
+        self.child.expect(pexpect.EOF)
+        self.child.close()
+        status = self.child.exitstatus
+        assert status is not None, f"killed by signal {self.child.signalstatus}"
+        return int(status)
+
+    def text(self) -> str:
+        return ANSI.sub("", self.screen.getvalue())
+
+
+def history(env: dict[str, str]) -> list[dict[str, Any]]:
+    done = subprocess.run(
+        [*ACCTCTL, "partner", "history", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 0, done.stderr
+    changes = json.loads(done.stdout)
+    assert isinstance(changes, list)
+    return changes
+
+
+def headings(text: str) -> list[int]:
+    return [int(n) for n in re.findall(r"Step (\d)/8 — ", text)]
+
+
+def first_five_steps(term: Terminal) -> None:
+    """The notice's partner, Claire, the first subscription, Update, Find."""
+    term.answer("New partner's account number:", ENTER)
+    term.answer("Who is signing in?", ENTER)
+    term.answer("Select a subscription:", ENTER)
+    term.answer("Actions:", ENTER)
+    term.answer("then Enter to Find:", ENTER)
+
+
+def test_eight_steps_from_nothing_to_a_submitted_change(env: dict[str, str]) -> None:
+    term = Terminal(env, "partner", "change")
+    first_five_steps(term)
+    term.wait("Bureau Numérique Paris")
+    term.answer("Is this the right partner?", "y")
+    term.answer("Submit?", "y")
+    term.wait("Step 8/8 — Done")
+    assert term.exit_code() == 0
+
+    text = term.text()
+    assert headings(text) == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert "From the email of 20 Nov: Bureau Numérique Paris, 5550002222" in text
+    assert "CHG-000001" in text.split("Step 8/8")[1]
+    assert "2026-11-26 10:30 UTC" in text.split("Step 8/8")[1]
+    [change] = history(env)
+    assert (change["contract"], change["to"], change["by"], change["status"]) == (
+        "110000000001",
+        "5550002222",
+        "claire@dupont.example",
+        "pending",
+    )
+
+
+def test_no_at_step_6_goes_back_to_step_5(env: dict[str, str]) -> None:
+    term = Terminal(env, "partner", "change")
+    first_five_steps(term)
+    term.answer("Is this the right partner?", "n")
+    term.answer("then Enter to Find:", "5550004444" + ENTER)
+    term.wait("Solutions BIM Nantes")
+    term.answer("Is this the right partner?", "y")
+    term.answer("Submit?", "y")
+    assert term.exit_code() == 0
+
+    assert headings(term.text()) == [1, 2, 3, 4, 5, 6, 5, 6, 7, 8]
+    assert [c["to"] for c in history(env)] == ["5550004444"]
+
+
+def test_no_at_submit_exits_130_and_writes_nothing(env: dict[str, str]) -> None:
+    term = Terminal(env, "partner", "change")
+    first_five_steps(term)
+    term.answer("Is this the right partner?", "y")
+    term.answer("Submit?", "n")
+    assert term.exit_code() == 130
+
+    assert "Cancelled; nothing was written." in term.text()
+    assert "Step 8/8" not in term.text()
+    assert history(env) == []
+
+
+@pytest.mark.parametrize("key", [CTRL_C, ESC], ids=["ctrl-c", "esc"])
+def test_ctrl_c_or_esc_exits_130_and_writes_nothing(env: dict[str, str], key: str) -> None:
+    term = Terminal(env, "partner", "change")
+    term.answer("New partner's account number:", ENTER)
+    term.answer("Who is signing in?", ENTER)
+    term.answer("Select a subscription:", key)
+    assert term.exit_code() == 130
+
+    assert "Cancelled; nothing was written." in term.text()
+    assert "Traceback" not in term.text()
+    assert history(env) == []
+
+
+def test_arguments_fill_their_steps_and_the_wizard_still_asks_at_6_and_7(
+    env: dict[str, str],
+) -> None:
+    term = Terminal(env, "--as", CLAIRE, "partner", "change", "72000000008", "--csn", BUREAU)
+    term.wait("Account number from the command line: 5550002222")
+    term.wait("Signed in as Claire Dupont")
+    term.wait("From the command line: 72000000008")
+    term.answer("Actions:", ENTER)
+    term.answer("Is this the right partner?", "y")
+    term.wait("to change only one of them, contact support")
+    term.answer("Replace all 2 partners with Bureau Numérique Paris?", "y")
+    term.answer("Submit?", "y")
+    assert term.exit_code() == 0
+
+    [change] = history(env)
+    assert (change["contract"], change["from"]) == ("110000000006", ["5550001111", "5550004444"])
+
+
+def test_piped_answer_is_never_read_as_a_yes(env: dict[str, str]) -> None:
+    """`echo y | acctctl partner change ID --csn CSN` at a terminal: stdout and stderr are
+    the terminal, stdin is a pipe; no prompt, no hang: exit 2 naming --yes."""
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run(
+            [*ACCTCTL, "--as", CLAIRE, "partner", "change", "72000000001", "--csn", BUREAU],
+            input=b"y\n",
+            stdout=follower,
+            stderr=follower,
+            env=env,
+            timeout=30,
+        )
+        os.close(follower)
+        follower = -1
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # EIO: the terminal's other side is closed
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        if follower != -1:
+            os.close(follower)
+        os.close(leader)
+
+    assert done.returncode == 2
+    text = shown.decode("utf-8", "replace")
+    assert "--yes" in text
+    assert "?" not in text.split("acctctl:")[0]  # no question was drawn before the error
+    assert history(env) == []
