@@ -26,7 +26,7 @@ import json
 import os
 import random
 import sys
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 PRIMARY_ADMIN = "claire@dupont.example"
@@ -47,7 +47,14 @@ _CITIES = (
     ("Montréal", "CA"),
     ("Toulouse", "FR"),
 )
-_TRADES = ("CADpro", "Solutions BIM", "Bureau Numérique", "Conception", "Atelier 3D", "DAO Services")
+_TRADES = (
+    "CADpro",
+    "Solutions BIM",
+    "Bureau Numérique",
+    "Conception",
+    "Atelier 3D",
+    "DAO Services",
+)
 _PRODUCTS = (
     ("AutoCAD", "standard"),
     ("AutoCAD LT", "standard"),
@@ -81,7 +88,9 @@ def _users() -> list[dict[str, Any]]:
     for n in range(1, 20):
         first, last = _FIRST[n % len(_FIRST)], _LAST[n % len(_LAST)]
         role = "secondary_admin" if n <= 4 else "user"
-        users.append({"email": f"user{n:02d}@dupont.example", "name": f"{first} {last}", "role": role})
+        users.append(
+            {"email": f"user{n:02d}@dupont.example", "name": f"{first} {last}", "role": role}
+        )
     return users
 
 

@@ -455,3 +455,101 @@ def test_the_installed_program_speaks_french(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stderr.startswith("Étape 1/8 — Contactez votre nouveau partenaire")
     assert "\tsubmitted\t" in result.stdout
+
+
+def english_sentences(french: dict[tuple[str | None, str], Message]) -> list[str]:
+    """The catalog's English sentences whose French differs: none may reach French output."""
+    return [
+        msgid
+        for (_context, msgid), message in french.items()
+        if " " in msgid
+        and len(msgid) >= 12
+        and not placeholders(msgid)
+        and forms(message.string)[0] != msgid
+    ]
+
+
+@pytest.mark.timeout(30)
+def test_the_wizard_walks_all_eight_steps_in_french(
+    catalogs: Path,
+    clean_env: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    french: dict[tuple[str | None, str], Message],
+) -> None:
+    from prompt_toolkit.application import create_app_session
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from acctctl import clock, service
+    from acctctl.demo import demo_document
+    from acctctl.service import Context
+    from acctctl.store import open_store
+    from acctctl.wizard import run_change_wizard
+    from acctctl.wizard.prompts import QuestionaryPrompter
+
+    asked: list[str] = []
+
+    class Recorder(QuestionaryPrompter):
+        def select(self, message: str, options: Any, default: Any = None) -> Any:
+            asked.append(message)
+            return super().select(message, options, default)
+
+        def text(self, message: str, default: str = "", validate: Any = None) -> str:
+            asked.append(message)
+            return super().text(message, default, validate)
+
+        def confirm(self, message: str, default: bool = False) -> bool:
+            asked.append(message)
+            return super().confirm(message, default)
+
+    monkeypatch.setenv("ACCTCTL_NOW", NOW)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "200")  # the step headings whole, not cut at 80
+    i18n.set_language("fr")
+    now = clock.now()
+    ctx = Context(store=open_store(str(tmp_path / "account.db")), now=now, actor=None)
+    try:
+        service.replace_store(ctx, demo_document(now.date(), now), force=False)
+        with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+            # the notice's partner, Claire, the first subscription, "Mettre à jour…",
+            # Rechercher (CSN prefilled), then yes (right partner) and yes (Soumettre)
+            pipe.send_text("\r" * 5 + "y" + "y")
+            pipe.close()
+            code = run_change_wizard(
+                ctx, ids=[], csn=None, replace_all=False, dry_run=False, prompter=Recorder()
+            )
+    finally:
+        ctx.store.close()
+    assert code == 0
+    captured = capsys.readouterr()
+    out = captured.out + captured.err
+    headings = [line for line in out.splitlines() if line.startswith("Étape ")]
+    assert [int(line.split()[1][0]) for line in headings] == list(range(1, 9))
+    assert headings[0].startswith(
+        "Étape 1/8 — Contactez votre nouveau partenaire pour obtenir son numéro de compte"
+    )
+    assert "Facturation et commandes › Abonnements et contrats" in headings[1]
+    assert "Terminer" in headings[7]
+    assert "au moins une heure" in out
+    assert re.search(r"\b\d{2}/\d{2}/\d{4} \d{2}:\d{2} UTC\b", out)
+    assert "Step " not in out
+    assert asked[0] == "Numéro de compte du nouveau partenaire :"
+    assert "Est-ce le bon partenaire ?" in asked and asked[-1] == "Soumettre ?"
+    leaked = [s for s in english_sentences(french) if s in out or any(s in q for q in asked)]
+    assert leaked == []
+
+
+def test_scripted_change_prints_no_english_sentence(
+    run: Run, french: dict[tuple[str | None, str], Message]
+) -> None:
+    eligible, expiring = first_eligible(run), first_with_reason(run, "expiring-soon")
+    result = run(
+        "--as", ADMIN, "partner", "change", eligible, expiring, "--csn", NEW_PARTNER, "--yes",
+        env=FRENCH_ENV,
+    )  # fmt: skip
+    assert result.exit_code == 3
+    assert "expire d'ici 90 jours" in result.stderr
+    text = result.stdout + result.stderr
+    assert [s for s in english_sentences(french) if s in text] == []

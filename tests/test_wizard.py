@@ -136,7 +136,7 @@ def step_headings(text: str) -> list[int]:
 FULL_WALK = ENTER * 5 + "y" + "y"
 
 
-@pytest.mark.timeout(20)
+@pytest.mark.timeout(60)
 def test_full_walk_from_nothing_submits_the_change(
     ctx: Context, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -164,7 +164,7 @@ def test_full_walk_from_nothing_submits_the_change(
     assert pending is not None and pending.id == change.id
 
 
-@pytest.mark.timeout(20)
+@pytest.mark.timeout(60)
 def test_no_at_step_6_goes_back_to_step_5(ctx: Context, capsys: pytest.CaptureFixture[str]) -> None:
     recorder = Recorder()
     keys = (
@@ -182,7 +182,7 @@ def test_no_at_step_6_goes_back_to_step_5(ctx: Context, capsys: pytest.CaptureFi
     assert step_headings(capsys.readouterr().out) == [1, 2, 3, 4, 5, 6, 5, 6, 7, 8]
 
 
-@pytest.mark.timeout(20)
+@pytest.mark.timeout(60)
 def test_no_at_submit_cancels_and_writes_nothing(ctx: Context) -> None:
     recorder = Recorder()
     with pytest.raises(CancelledError) as cancelled:
@@ -194,7 +194,7 @@ def test_no_at_submit_cancels_and_writes_nothing(ctx: Context) -> None:
 
 
 @pytest.mark.parametrize("key", [CTRL_C, ESC], ids=["ctrl-c", "esc"])
-@pytest.mark.timeout(20)
+@pytest.mark.timeout(60)
 def test_ctrl_c_and_esc_cancel(ctx: Context, key: str) -> None:
     recorder = Recorder(later={"Actions:": key})
     with pytest.raises(CancelledError) as cancelled:
@@ -205,7 +205,7 @@ def test_ctrl_c_and_esc_cancel(ctx: Context, key: str) -> None:
     assert changes(ctx) == []
 
 
-@pytest.mark.timeout(20)
+@pytest.mark.timeout(60)
 def test_malformed_and_unknown_csn_are_asked_again(
     ctx: Context, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -229,7 +229,7 @@ def test_malformed_and_unknown_csn_are_asked_again(
     assert [c.to for c in changes(ctx)] == [BUREAU_NUMERIQUE]
 
 
-@pytest.mark.timeout(20)
+@pytest.mark.timeout(60)
 def test_several_partners_warning_then_replace_all(
     ctx: Context, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -249,7 +249,7 @@ def test_several_partners_warning_then_replace_all(
     )
 
 
-@pytest.mark.timeout(20)
+@pytest.mark.timeout(60)
 def test_several_partners_no_at_the_warning_cancels(ctx: Context) -> None:
     recorder = Recorder()
     with pytest.raises(CancelledError):
@@ -265,7 +265,7 @@ def test_several_partners_no_at_the_warning_cancels(ctx: Context) -> None:
     assert changes(ctx) == []
 
 
-@pytest.mark.timeout(20)
+@pytest.mark.timeout(60)
 def test_several_partners_warning_already_confirmed_by_replace_all(
     ctx: Context, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -284,7 +284,7 @@ def test_several_partners_warning_already_confirmed_by_replace_all(
     assert len(changes(ctx)) == 1
 
 
-@pytest.mark.timeout(20)
+@pytest.mark.timeout(60)
 def test_ineligible_subscriptions_are_shown_disabled_with_their_reasons(ctx: Context) -> None:
     recorder = Recorder()
     # From 72000000001, four Downs: 02, 03, 04 (auto-renew only: selectable), then 05–07
@@ -308,7 +308,7 @@ def test_ineligible_subscriptions_are_shown_disabled_with_their_reasons(ctx: Con
     assert [c.contract for c in changes(ctx)] == ["110000000006"]
 
 
-@pytest.mark.timeout(20)
+@pytest.mark.timeout(60)
 def test_authorization_disables_what_the_user_may_not_change(ctx: Context) -> None:
     recorder = Recorder()
     # Thomas (secondary admin) manages contract 110000000007 only, so 72000000009 is
@@ -322,7 +322,7 @@ def test_authorization_disables_what_the_user_may_not_change(ctx: Context) -> No
     assert recorder.asked[-1] == "Select a subscription:"
 
 
-@pytest.mark.timeout(20)
+@pytest.mark.timeout(60)
 def test_nobody_allowed_returns_the_exit_code_without_asking(ctx: Context) -> None:
     recorder = Recorder()
     assert walk(replace(ctx, actor=JULIE), ENTER, prompter=recorder) == 5
@@ -330,13 +330,13 @@ def test_nobody_allowed_returns_the_exit_code_without_asking(ctx: Context) -> No
     assert changes(ctx) == []
 
 
-@pytest.mark.timeout(20)
+@pytest.mark.timeout(60)
 def test_unknown_identity_is_not_allowed(ctx: Context) -> None:
     with pytest.raises(NotAllowedError):
         walk(replace(ctx, actor="nobody@elsewhere.example"), ENTER)
 
 
-@pytest.mark.timeout(20)
+@pytest.mark.timeout(60)
 def test_turn_off_automatic_renewal_makes_the_subscription_selectable(ctx: Context) -> None:
     recorder = Recorder()
     keys = (
@@ -354,7 +354,7 @@ def test_turn_off_automatic_renewal_makes_the_subscription_selectable(ctx: Conte
     assert [c.contract for c in changes(ctx)] == ["110000000002"]
 
 
-@pytest.mark.timeout(20)
+@pytest.mark.timeout(60)
 def test_dry_run_writes_nothing(ctx: Context, capsys: pytest.CaptureFixture[str]) -> None:
     assert walk(ctx, FULL_WALK, dry_run=True) == 0
     out = capsys.readouterr().out
@@ -377,7 +377,7 @@ class Competitor(Recorder):
         return answer
 
 
-@pytest.mark.timeout(20)
+@pytest.mark.timeout(60)
 def test_rules_are_checked_again_at_submit(
     ctx: Context, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -388,7 +388,7 @@ def test_rules_are_checked_again_at_submit(
     assert [c.to for c in changes(ctx)] == [BIM_NANTES]
 
 
-@pytest.mark.timeout(20)
+@pytest.mark.timeout(60)
 def test_several_ids_run_steps_3_to_8_for_each_and_return_the_first_failure(
     ctx: Context, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -407,7 +407,7 @@ def test_several_ids_run_steps_3_to_8_for_each_and_return_the_first_failure(
     assert recorder.asked.count("Submit?") == 2
 
 
-@pytest.mark.timeout(20)
+@pytest.mark.timeout(60)
 def test_cancelling_after_turning_off_automatic_renewal_says_what_was_written(
     ctx: Context,
 ) -> None:
@@ -424,7 +424,7 @@ def test_cancelling_after_turning_off_automatic_renewal_says_what_was_written(
 @pytest.mark.parametrize(
     ("keys", "expected"), [("y", True), ("n", False), (ENTER, True)], ids=["y", "n", "enter"]
 )
-@pytest.mark.timeout(20)
+@pytest.mark.timeout(60)
 def test_confirm_at_a_terminal(keys: str, expected: bool) -> None:
     from acctctl.wizard.prompts import confirm
 
@@ -433,7 +433,7 @@ def test_confirm_at_a_terminal(keys: str, expected: bool) -> None:
         assert confirm("Withdraw change CHG-000001?", default=True) is expected
 
 
-@pytest.mark.timeout(20)
+@pytest.mark.timeout(60)
 def test_confirm_ctrl_c_raises_cancelled() -> None:
     from acctctl.wizard.prompts import confirm
 
@@ -470,7 +470,7 @@ def test_listing_as_json_imports_no_prompt_library(tmp_path: Path) -> None:
     assert done.stderr.strip().splitlines()[-1] == "0 []"
 
 
-@pytest.mark.timeout(20)
+@pytest.mark.timeout(60)
 def test_asking_again_for_the_pending_partner_is_unchanged(
     ctx: Context, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -485,7 +485,7 @@ def test_asking_again_for_the_pending_partner_is_unchanged(
     assert len(changes(ctx)) == 1
 
 
-@pytest.mark.timeout(20)
+@pytest.mark.timeout(60)
 def test_another_partner_while_one_is_pending_is_disabled(ctx: Context) -> None:
     assert walk(ctx, FULL_WALK) == 0
     recorder = Recorder()

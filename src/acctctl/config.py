@@ -6,8 +6,6 @@ Precedence everywhere: flag > environment > config file > default.
 from __future__ import annotations
 
 import os
-import tempfile
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,18 +63,28 @@ def _validate(key: str, value: Any) -> Any:
     return value
 
 
+def _unreadable(path: Path, problem: Exception) -> UsageError:
+    return UsageError(
+        _("The config file {path} cannot be read: {problem}").format(path=path, problem=problem),
+        hint=_("Fix it by hand, or delete it."),
+    )
+
+
 def load(path: Path | None = None) -> dict[str, Any]:
     path = path or config_path()
     try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
+        fh = path.open("rb")
     except FileNotFoundError:
         return {}
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
+    import tomllib  # only with a file to read: 2 ms of every start-up without one
+
+    try:
+        with fh:
+            data = tomllib.load(fh)
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise UsageError(
-            _("The config file {path} cannot be read: {problem}").format(path=path, problem=exc),
-            hint=_("Fix it by hand, or delete it."),
-        ) from None
+        raise _unreadable(path, exc) from None
     clean: dict[str, Any] = {}
     for key, value in data.items():
         try:
@@ -90,13 +98,18 @@ def load(path: Path | None = None) -> dict[str, Any]:
 
 def save(key: str, value: str, path: Path | None = None) -> Any:
     """Set one key, writing the file atomically (0600 in a 0700 folder)."""
+    import tempfile
+
     import tomli_w
 
     path = path or config_path()
     parsed = _validate(key, value)
     data = load(path)
     data[key] = parsed
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    from acctctl.store.files import ensure_private_dir
+
+    # Every folder made on the way is 0700 too (mkdir's parents= would follow the umask).
+    ensure_private_dir(path.parent)
     os.chmod(path.parent, 0o700)
     fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
     try:
@@ -118,6 +131,8 @@ def unset(key: str, path: Path | None = None) -> None:
     data = load(path)
     if key in data:
         del data[key]
+        import tempfile
+
         import tomli_w
 
         fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)

@@ -487,7 +487,8 @@ def _subscription_to_json(subscription: Subscription) -> dict[str, Any]:
     return value
 
 
-def _change_to_json(change: Change) -> dict[str, Any]:
+def change_to_json(change: Change) -> dict[str, Any]:
+    """A change as the document's ``changes`` entries write it (SPEC §7)."""
     value: dict[str, Any] = {"id": change.id}
     if change.contract is not None:
         value["contract"] = change.contract
@@ -539,5 +540,5 @@ def document_to_json(document: AccountDocument) -> dict[str, Any]:
             {"received": n.received.isoformat(), "partner": n.partner, "subject": n.subject}
             for n in document.notices
         ],
-        "changes": [_change_to_json(c) for c in document.changes],
+        "changes": [change_to_json(c) for c in document.changes],
     }

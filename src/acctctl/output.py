@@ -50,7 +50,7 @@ def json_text(value: Any, *, indent: int | None = None) -> str:
         text = _COMPACT.encode(value)
     else:
         text = json.dumps(value, ensure_ascii=False, indent=indent)
-    if text.isascii():  # every character _UNSAFE_IN_JSON looks for is beyond ASCII
+    if text.isascii() and "\x7f" not in text:  # DEL is the one ASCII character to escape
         return text
     return _UNSAFE_IN_JSON.sub(_escape_in_json, text)
 

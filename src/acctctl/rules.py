@@ -50,6 +50,9 @@ class Facts:
     authorization rules are not asked); ``actor_user`` is that user, if the account
     knows them. ``new_partner`` and ``replace_all`` are None while nothing has been
     asked yet (a listing): the rules about the request itself are then skipped.
+
+    Which rules fail never depends on ``subscription``: it only names the subscription
+    in messages. A listing relies on it to decide once per contract (service._Account).
     """
 
     today: date

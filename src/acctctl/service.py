@@ -8,7 +8,8 @@ contract.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
@@ -174,26 +175,6 @@ class ChangeResult:
         return data
 
 
-def change_to_json(change: Change) -> dict[str, Any]:
-    """A change as the document's ``changes`` entries write it (SPEC §7)."""
-    data: dict[str, Any] = {"id": change.id}
-    if change.contract is not None:
-        data["contract"] = change.contract
-    else:
-        data["subscription"] = change.subscription
-    data.update(
-        {
-            "from": list(change.from_),
-            "to": change.to,
-            "by": change.by,
-            "submitted_at": _iso(change.submitted_at),
-            "effective_at": _iso(change.effective_at),
-            "status": change.status,
-        }
-    )
-    return data
-
-
 # --- time: pending changes take effect at effective_at -------------------------------
 
 
@@ -236,6 +217,7 @@ class _Account:
         self.names = {p.csn: p.name for p in reader.partners()}
         self.actor_user: User | None = reader.user(ctx.actor) if ctx.actor else None
         self.today = ctx.today
+        self.passing: dict[str, bool] = {}  # contract number → its subscriptions pass every rule
 
     def view(
         self,
@@ -251,6 +233,13 @@ class _Account:
     ) -> SubscriptionView:
         """The view from ``terms`` and ``pending`` as they are in effect now (``_effective``)."""
         today = self.today
+        holder = terms.contract
+        if holder is not None and self.passing.get(holder):
+            # Another subscription of this contract passed every rule with the same terms,
+            # and no rule looks at the subscription itself (see `Facts`): so does this one.
+            return SubscriptionView(
+                sub, terms, days_left(terms.term_end, today), pending, self.names, ()
+            )
         facts = Facts(
             today=today,
             subscription=sub.id,
@@ -260,7 +249,7 @@ class _Account:
             pending=pending,
             pending_partner_name=self.names.get(pending.to) if pending else None,
         )
-        return SubscriptionView(
+        view = SubscriptionView(
             sub,
             terms,
             days_left(terms.term_end, today),
@@ -268,6 +257,9 @@ class _Account:
             self.names,
             tuple(eligibility(facts)),
         )
+        if holder is not None:
+            self.passing[holder] = view.eligible
+        return view
 
 
 def list_subscriptions(ctx: Context, *, eligible_only: bool = False) -> Iterator[SubscriptionView]:
@@ -334,6 +326,16 @@ def lookup_partner(ctx: Context, csn: str) -> Partner:
 # --- the partner change ----------------------------------------------------------------
 
 
+def _partner_names(reader: StoreReader, csns: Iterable[str]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for csn in csns:
+        if csn not in names:
+            found = reader.partner(csn)
+            if found is not None:
+                names[csn] = found.name
+    return names
+
+
 def _decide(
     reader: StoreReader,
     ctx: Context,
@@ -342,25 +344,29 @@ def _decide(
     replace_all: bool,
 ) -> tuple[ChangeResult, Terms, Change | None]:
     sub, contract = _find_subscription(reader, sub_id)
-    account = _Account(reader, ctx)
     holder = contract.number if contract else sub.id
     terms, pending = _effective(Terms.of(sub, contract), reader.pending_change(holder), ctx.now)
+    # The names this decision shows, looked up one by one: reading all the partners for
+    # each subscription would be most of the cost of a bulk change.
+    names = _partner_names(
+        reader, (*terms.partners, *((pending.to,) if pending else ()), partner.csn)
+    )
     result = ChangeResult(
         subscription=sub.id,
         status="would-submit",
         contract=contract.number if contract else None,
         before=terms.partners,
         moved=reader.subscriptions_of_contract(contract.number) if contract else [sub],
-        partner_names=account.names,
+        partner_names=names,
     )
     facts = Facts(
         today=ctx.today,
         subscription=sub.id,
         terms=terms,
         actor=ctx.actor,
-        actor_user=account.actor_user,
+        actor_user=reader.user(ctx.actor) if ctx.actor else None,
         pending=pending,
-        pending_partner_name=account.names.get(pending.to) if pending else None,
+        pending_partner_name=names.get(pending.to) if pending else None,
         new_partner=partner,
         replace_all=replace_all,
     )
@@ -374,6 +380,16 @@ def _decide(
         result.reasons = reasons
         result.exit_code = reasons[0].exit_code
     return result, terms, pending
+
+
+def one_session(ctx: Context) -> AbstractContextManager[None]:
+    """Use cases in a row — a bulk change — on one store connection, where the back end
+    keeps one (``SqliteStore.session``). Each still runs in its own transaction."""
+    session = getattr(ctx.store, "session", None)
+    if session is None:
+        return nullcontext()
+    kept: AbstractContextManager[None] = session()
+    return kept
 
 
 def require_actor(ctx: Context) -> str:
@@ -401,12 +417,12 @@ def change_partner(
         with ctx.store.read() as reader:
             return _decide(reader, ctx, sub_id, partner, replace_all)[0]
     with ctx.store.write() as writer:
-        sub = writer.subscription(sub_id)
-        if sub is not None:
-            _settle(writer, sub.contract or sub.id, ctx.now)
+        # The decision already sees a change whose time has come as applied; it is written
+        # down only with a new change, so a refused or unchanged command writes nothing.
         result, terms, _pending = _decide(writer, ctx, sub_id, partner, replace_all)
         if result.status != "would-submit":
             return result
+        _settle(writer, result.contract or sub_id, ctx.now)
         change = Change(
             id=writer.next_change_id(),
             contract=result.contract,

@@ -7,6 +7,7 @@ the exit code of SPEC §6.
 
 from __future__ import annotations
 
+import copy
 import functools
 import os
 import sys
@@ -228,11 +229,40 @@ def _language_before_parsing(args: list[str]) -> str | None:
         return flag
 
 
+_ROOT_OPTIONS_WITH_VALUE = ("--store", "--as", "--lang")
+
+
+def _only_group(args: list[str]) -> typer.Typer:
+    """``app``, or a copy holding only the command group ``args`` run when nothing else
+    can be shown (no root option but the global ones, no shell completion): Typer builds
+    every command it holds at each start, which costs more than the other groups' use."""
+    if "_ACCTCTL_COMPLETE" in os.environ:
+        return app
+    value_follows = False
+    for arg in args:
+        if value_follows:
+            value_follows = False
+        elif arg in _ROOT_OPTIONS_WITH_VALUE:
+            value_follows = True
+        elif arg.startswith(tuple(f"{option}=" for option in _ROOT_OPTIONS_WITH_VALUE)):
+            continue
+        elif arg.startswith("-"):  # --help, --version, completion options, --, mistakes
+            return app
+        else:
+            groups = [g for g in app.registered_groups if g.name == arg]
+            if not groups:
+                return app
+            trimmed = copy.copy(app)
+            trimmed.registered_groups = groups
+            return trimmed
+    return app
+
+
 def main(argv: list[str] | None = None) -> int:
     from acctctl.i18n import set_language
 
     args = sys.argv[1:] if argv is None else list(argv)
-    command = typer.main.get_command(app)
+    command = typer.main.get_command(_only_group(args))
     from acctctl.cli.coercion import skip_pydantic
 
     skip_pydantic(command)

@@ -64,6 +64,11 @@ def get(key: str = typer.Argument(..., help="One of: " + ", ".join(config.KEYS))
         raise NotFoundError(
             _("{key} is not set in {path}.").format(key=key, path=config.config_path())
         )
+    if key == "store":
+        from acctctl.store import redact
+
+        out(inert(redact(data[key])))  # a password in a store URL is never printed
+        return
     out(inert(data[key]))
 
 

@@ -141,6 +141,7 @@ def change(
     actor = service.require_actor(context)
     _step(2, _("signed in as {email}").format(email=actor), quiet)
     partner = service.lookup_partner(context, new_csn)
+    ctx.with_resource(service.one_session(context))  # every id on one store connection
     first_failure = 0
     progress = _Progress(len(given) if "-" not in given else None, enabled=not quiet)
     try:
@@ -260,7 +261,9 @@ def history(
         state(ctx).context(), parse_id(ident, _("id")) if ident is not None else None
     )
     if json_:
-        print_json_array(service.change_to_json(c) for c in changes)
+        from acctctl.document import change_to_json
+
+        print_json_array(change_to_json(c) for c in changes)
         return
     table(
         [

@@ -11,7 +11,7 @@ import typer
 from acctctl.cli.app import guarded, state
 from acctctl.errors import StoreError, UsageError
 from acctctl.i18n import _
-from acctctl.output import err, out
+from acctctl.output import err, inert, out
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -139,7 +139,7 @@ def check(ctx: typer.Context) -> None:
         problems = service.check_invariants(current.context())
     if problems:
         for problem in problems:
-            err(f"  ✗ {problem}")
+            err(f"  ✗ {inert(problem)}")  # problems quote what the store holds
         raise StoreError(
             _("The store at {where} has problems ({n}).").format(
                 where=store.where(), n=len(problems)

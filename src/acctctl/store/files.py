@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 
 from acctctl.errors import AcctctlError
@@ -75,6 +74,8 @@ def replace_file(path: Path, data: bytes) -> None:
     Readers see the old file or the new one, never a mixture; on any failure the old
     file is untouched and the temp file removed. The new file is 0600. Raises OSError.
     """
+    import tempfile  # here: a read-only command never needs it (1 ms of start-up)
+
     directory = path.parent
     fd, temp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
     temp = Path(temp_name)

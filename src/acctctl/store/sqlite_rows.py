@@ -48,6 +48,9 @@ _SUBSCRIPTIONS = (
     " s.auto_renew, p.partner"
     " FROM subscriptions AS s LEFT JOIN subscription_partners AS p ON p.subscription = s.id"
 )
+_OWN_COLUMNS = (
+    "SELECT id, product, seats, plan, contract, manager, term_end, auto_renew FROM subscriptions"
+)
 _CHANGES = (
     "SELECT c.id, c.contract, c.subscription, c.to_partner, c.by_user, c.submitted_at,"
     " c.effective_at, c.status, f.partner"
@@ -163,10 +166,29 @@ class SqliteReader:
         return next((_contract(h, p) for h, p in _grouped(rows)), None)
 
     def subscriptions(self) -> Iterator[Subscription]:
-        # Iterates the cursor: 100,000 subscriptions never sit in memory at once.
-        rows = self._db.execute(_SUBSCRIPTIONS + " ORDER BY s.id, p.position")
-        for head, partners in _grouped(rows):
-            yield _subscription(head, partners)
+        # Iterates the cursors: 100,000 subscriptions never sit in memory at once. Only
+        # new-buying-model subscriptions hold partners, so they are read by a second
+        # cursor walked alongside in the same id order (a merge join), instead of a LEFT
+        # JOIN that every row would pay for in grouping (a fifth of the listing's time).
+        rows = self._db.execute(_OWN_COLUMNS + " ORDER BY id")
+        own = self._db.execute(
+            "SELECT subscription, partner FROM subscription_partners"
+            " ORDER BY subscription, position"
+        )
+        held = next(own, None)
+        for row in rows:
+            id_ = row[0]
+            # Ids are ASCII (ids.is_id), so SQLite's and Python's orders agree.
+            while held is not None and held[0] < id_:  # a partner row of no subscription
+                held = next(own, None)
+            partners: tuple[str, ...] = ()
+            if held is not None and held[0] == id_:
+                collected = []
+                while held is not None and held[0] == id_:
+                    collected.append(held[1])
+                    held = next(own, None)
+                partners = tuple(collected)
+            yield _subscription(row, partners)
 
     def subscription(self, id: str) -> Subscription | None:
         rows = self._db.execute(_SUBSCRIPTIONS + " WHERE s.id = ? ORDER BY p.position", (id,))

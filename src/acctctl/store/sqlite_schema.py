@@ -94,8 +94,12 @@ _V1 = (
     "INSERT INTO change_sequence (name, last) VALUES ('change', 0)",
 )
 
+# Every new change takes the next `ord`: without an index, finding the last one read the
+# whole history at each change (a bulk change of 5,000 read 15 million rows).
+_V2 = ("CREATE INDEX changes_by_ord ON changes (ord)",)
+
 # Append only; never edit a migration that has shipped.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # Children first, so foreign keys hold at every step.

@@ -1,0 +1,168 @@
+"""Who may write (issue 4, promise 6; SPEC §3, §4).
+
+Every write path checks who is acting, in the real program, on every back end: a
+partner change, withdrawing a change, automatic renewal, and replacing a whole
+existing store (``store import --force``, ``store init --force``). One test per role
+and per path. A refusal is its exit code (5 not allowed, 2 when nobody is named) and
+a store left exactly as it was — including bookkeeping such as writing down a change
+whose time has come, which only an allowed command may do.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from acctctl.demo import ALPES_CONCEPTION, BIM_NANTES, CADPRO, demo_document
+from acctctl.domain import AccountDocument, Change
+from conftest import StoreFactory
+from real_program import (
+    CLAIRE,
+    JULIE,
+    MARC,
+    NOW_MOMENT,
+    THOMAS,
+    TODAY,
+    assert_clean_failure,
+    document_json,
+    environment,
+    exported,
+    json_lines,
+    many_contracts,
+    run,
+    target,
+)
+
+pytestmark = pytest.mark.timeout(120)
+
+# Contract 110000000007 of the sample account is managed by Thomas, a secondary admin;
+# its subscription is 72000000009.
+CONTRACT = "110000000007"
+SUBSCRIPTION = "72000000009"
+CHANGE = "CHG-000001"
+
+ROLES: dict[str, str | None] = {
+    "primary-admin": CLAIRE,
+    "secondary-admin-managing-the-contract": THOMAS,
+    "secondary-admin-not-managing-it": MARC,
+    "user": JULIE,
+    "unknown-email": "mallory@elsewhere.example",
+    "no-identity": None,
+}
+
+
+def pending_change(submitted_before_now: timedelta) -> Change:
+    submitted = NOW_MOMENT - submitted_before_now
+    return Change(
+        id=CHANGE,
+        contract=CONTRACT,
+        subscription=None,
+        from_=(ALPES_CONCEPTION,),
+        to=CADPRO,
+        by=CLAIRE,
+        submitted_at=submitted,
+        effective_at=submitted + timedelta(hours=1),
+        status="pending",
+    )
+
+
+@dataclass(frozen=True)
+class WritePath:
+    """A command that writes, the account it starts from, and who may run it."""
+
+    args: tuple[str, ...]
+    allowed: frozenset[str]
+    changes: tuple[Change, ...] = ()
+
+    def account(self) -> AccountDocument:
+        return replace(demo_document(TODAY, NOW_MOMENT), changes=list(self.changes))
+
+
+MANAGERS = frozenset({"primary-admin", "secondary-admin-managing-the-contract"})
+PRIMARY = frozenset({"primary-admin"})
+
+PATHS = {
+    # A change whose time has come is pending on the contract: only an allowed change
+    # may write it down (applied) before submitting its own.
+    "partner-change": WritePath(
+        ("partner", "change", SUBSCRIPTION, "--csn", BIM_NANTES, "--yes", "--json"),
+        MANAGERS,
+        (pending_change(timedelta(hours=2)),),
+    ),
+    "partner-cancel": WritePath(
+        ("partner", "cancel", CHANGE, "--yes"), MANAGERS, (pending_change(timedelta(minutes=10)),)
+    ),
+    "subs-auto-renew": WritePath(("subs", "auto-renew", SUBSCRIPTION, "--on", "--yes"), MANAGERS),
+    "store-import-force": WritePath(("store", "import", "{document}", "--force"), PRIMARY),
+    "store-init-force": WritePath(
+        ("store", "init", "--demo", "--force"), PRIMARY, (pending_change(timedelta(minutes=10)),)
+    ),
+}
+
+
+def expected_effect(path: str, before: dict[str, Any], after: dict[str, Any]) -> None:
+    """What an allowed command must have written."""
+    contract = {c["number"]: c for c in after["contracts"]}.get(CONTRACT)
+    if path == "partner-change":
+        by_id = {c["id"]: c for c in after["changes"]}
+        assert by_id[CHANGE]["status"] == "applied"
+        assert contract is not None and contract["partners"] == [CADPRO]
+        [new] = [c for c in after["changes"] if c["status"] == "pending"]
+        assert (new["contract"], new["from"], new["to"]) == (CONTRACT, [CADPRO], BIM_NANTES)
+    elif path == "partner-cancel":
+        assert [c["status"] for c in after["changes"]] == ["cancelled"]
+    elif path == "subs-auto-renew":
+        assert contract is not None and contract["auto_renew"] is True
+    elif path == "store-import-force":
+        assert [c["number"] for c in after["contracts"]] == ["120000000000", "120000000001"]
+    elif path == "store-init-force":
+        assert after == exported_demo()
+    assert after != before
+
+
+def exported_demo() -> dict[str, Any]:
+    from acctctl.document import document_to_json
+
+    return document_to_json(demo_document(TODAY, NOW_MOMENT))
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("path", PATHS)
+def test_every_write_path_checks_who_is_acting(
+    store_factory: StoreFactory, tmp_path: Path, path: str, role: str
+) -> None:
+    write = PATHS[path]
+    store = store_factory()
+    store.replace(write.account(), force=False)
+    other_account = tmp_path / "other-account.json"
+    other_account.write_text(document_json(many_contracts(2)), encoding="utf-8")
+    args = [a.replace("{document}", str(other_account)) for a in write.args]
+    env = environment(tmp_path / "home", target(store), user=ROLES[role])
+    before = exported(store)
+
+    done = run(env, *args)
+
+    after = exported(store)
+    if role in write.allowed:
+        assert done.returncode == 0, (done.stdout, done.stderr)
+        expected_effect(path, before, after)
+        return
+    assert after == before, "a refused command wrote to the store"
+    if role == "no-identity":
+        assert_clean_failure(done, 2)
+        assert "--as EMAIL" in done.stderr
+        return
+    assert done.returncode == 5, (done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr
+    if path == "partner-change":  # a rejected result, with its rule
+        [result] = json_lines(done.stdout)
+        code = "unknown-user" if role == "unknown-email" else "not-contract-manager"
+        assert result["status"] == "rejected"
+        assert code in [r["code"] for r in result["reasons"]], json.dumps(result)
+    else:
+        assert_clean_failure(done, 5)
