@@ -39,3 +39,13 @@ def test_every_exit_code_is_documented() -> None:
     text = (ROOT / "docs" / "exit-codes.md").read_text(encoding="utf-8")
     for code in (0, 1, 2, 3, 4, 5, 6, 130):
         assert f"| {code} |" in text
+
+
+def test_guide_shows_the_captured_screens() -> None:
+    spec = importlib.util.spec_from_file_location("embed", ROOT / "tools" / "embed_screens.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    guide = (ROOT / "docs" / "guide.md").read_text(encoding="utf-8")
+    assert guide.count("<!-- screen: step-") == 8
+    assert module.embedded(guide) == guide, "run `python tools/embed_screens.py`"

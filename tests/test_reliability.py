@@ -211,13 +211,18 @@ def test_a_malformed_busy_timeout_is_a_usage_error(tmp_path: Path, value: str) -
 CONTRACTS = 90
 
 
-def bulk_change(env: dict[str, str], csn: str, ids: list[str]) -> subprocess.Popen[str]:
-    """`partner change - --csn CSN --yes --json`, every id already waiting on stdin."""
+def bulk_change(
+    env: dict[str, str], csn: str, ids: list[str], *, more_to_come: bool = False
+) -> tuple[subprocess.Popen[str], int | None]:
+    """`partner change - --csn CSN --yes --json`, every id already waiting on stdin.
+    ``more_to_come``: standard input stays open (its write end is returned), so the
+    process never ends on its own: a kill always finds it running."""
     read_end, write_end = os.pipe()
     os.write(write_end, "".join(f"{i}\n" for i in ids).encode())  # ~1 KiB: fits the pipe
-    os.close(write_end)
+    if not more_to_come:
+        os.close(write_end)
     try:
-        return subprocess.Popen(
+        process = subprocess.Popen(
             [*ACCTCTL, "partner", "change", "-", "--csn", csn, "--yes", "--json"],
             env=env,
             stdin=read_end,
@@ -228,21 +233,28 @@ def bulk_change(env: dict[str, str], csn: str, ids: list[str]) -> subprocess.Pop
         )
     finally:
         os.close(read_end)
+    return process, write_end if more_to_come else None
 
 
 def kill_part_way(env: dict[str, str], csn: str, ids: list[str], after: int) -> list[Any]:
-    """Run a bulk change and SIGKILL it once ``after`` results are out; those results."""
-    process = bulk_change(env, csn, ids)
-    assert process.stdout is not None
+    """Run a bulk change and SIGKILL it once ``after`` results are out; every result it
+    printed before it died."""
+    process, stdin = bulk_change(env, csn, ids, more_to_come=True)
+    assert process.stdout is not None and stdin is not None
     reported = []
-    for line in process.stdout:
-        reported.append(json.loads(line))
-        if len(reported) == after:
-            process.send_signal(signal.SIGKILL)
-            break
-    process.wait(timeout=PROCESS_TIMEOUT)
-    assert process.returncode == -signal.SIGKILL, "the bulk change ended before the kill"
-    return reported
+    try:
+        for line in process.stdout:
+            reported.append(json.loads(line))
+            if len(reported) == after:
+                process.send_signal(signal.SIGKILL)
+                break
+        process.wait(timeout=PROCESS_TIMEOUT)
+    finally:
+        os.close(stdin)
+    assert process.returncode == -signal.SIGKILL, process.communicate()[1]
+    rest = process.stdout.read()
+    whole_lines = rest[: rest.rfind("\n") + 1]  # a line cut by the kill was never reported
+    return reported + json_lines(whole_lines)
 
 
 def assert_consistent(env: dict[str, str], store: Store, reported: list[Any]) -> dict[str, Any]:
@@ -294,7 +306,7 @@ def test_a_bulk_change_killed_part_way_leaves_a_consistent_store(
     assert any(c["status"] == "applied" for c in document["changes"])
 
     # The store is not left locked: running the whole batch again finishes the work.
-    process = bulk_change(later, partner_csn(2), ids)
+    process, _ = bulk_change(later, partner_csn(2), ids)
     out, err = process.communicate(timeout=PROCESS_TIMEOUT)
     assert process.returncode == 0, err
     statuses = [r["status"] for r in json_lines(out)]

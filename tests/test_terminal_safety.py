@@ -87,6 +87,7 @@ RAW = (
     "\u2028",
 )
 MARKS = ("RED-MARK", "BOLD-MARK", "RLINK-MARK", "BIDI-MARK")
+HOSTILE_ID = "72000000099" + OSC_TITLE
 # A JSON store is an account document, validated when loaded: it cannot hold these.
 STORES_WITH_ANY_TEXT = ["sqlite", "postgres"]
 
@@ -111,6 +112,8 @@ def hostile_account() -> AccountDocument:
         replace(s, product=f"{s.product[:8]} {products[i % len(products)]}")
         for i, s in enumerate(demo.subscriptions)
     ]
+    # Ids are validated on import, but a shared store may hold anything.
+    subscriptions.append(Subscription(HOSTILE_ID, "AutoCAD", 1, "standard", "110000000001"))
     users = [
         replace(u, name=u.name + " " + (CSI if i % 2 else RICH_LINK))
         for i, u in enumerate(demo.users)
@@ -147,17 +150,17 @@ def assert_inert(screen: str) -> None:
 
 
 def on_terminal(env: dict[str, str], *args: str) -> tuple[int, str]:
-    """`acctctl ARGS` with standard output and error on a 60×300 pseudo-terminal."""
+    """`acctctl ARGS` with standard output and error on a 60×300 pseudo-terminal, read
+    while it runs (a terminal's buffer is small: an unread one would block the writer)."""
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 60, 300, 0, 0))
     try:
-        done = subprocess.run(
+        process = subprocess.Popen(
             [*ACCTCTL, *args],
             stdin=subprocess.DEVNULL,
             stdout=follower,
             stderr=follower,
             env={**env, "TERM": "xterm", "COLUMNS": "300", "LINES": "60"},
-            timeout=60,
         )
         os.close(follower)
         follower = -1
@@ -165,21 +168,23 @@ def on_terminal(env: dict[str, str], *args: str) -> tuple[int, str]:
         while True:
             try:
                 chunk = os.read(leader, 65536)
-            except OSError:  # EIO: the other side is closed
+            except OSError:  # EIO: the program ended and its side of the terminal closed
                 break
             if not chunk:
                 break
             shown += chunk
+        code = process.wait(timeout=60)
     finally:
         if follower != -1:
             os.close(follower)
         os.close(leader)
-    return done.returncode, shown.decode("utf-8")
+    return code, shown.decode("utf-8")
 
 
 TERMINAL_COMMANDS = {
     "subs-list": (("subs", "list"), 0),
     "subs-list-eligible": (("subs", "list", "--eligible"), 0),
+    "subs-list-ids": (("subs", "list", "--ids"), 0),
     "subs-show-several-partners": (("subs", "show", "72000000008"), 0),
     "subs-show-pending": (("subs", "show", "72000000001"), 0),
     "partner-lookup": (("partner", "lookup", BUREAU_NUMERIQUE), 0),

@@ -3,10 +3,10 @@
 Typer 0.29 coerces each non-flag parameter through a Pydantic ``TypeAdapter``, built
 the first time a value — even an absent one — is processed. For the only kinds of
 parameters acctctl has (``str``, ``str | None``, ``list[str]``, ``bool``), that
-coercion returns the strings (and booleans) Click already parsed; but importing Pydantic and
-building the adapters costs more than the whole `subs list --json` of the sample
-account. ``skip_pydantic`` gives those parameters a coercion that returns the
-strings as they are, and hands anything else (bytes, a non-string) to Typer's own.
+coercion returns the strings and booleans Click already parsed; but importing Pydantic
+and building the adapters costs more than the whole `subs list --json` of the sample
+account. ``skip_pydantic`` gives those parameters a coercion that returns the values
+as they are, and hands anything else (bytes, a string for a flag) to Typer's own.
 
 This reaches into Typer's internals (``_TyperParameter._runtime_param``,
 ``typer._coercion``): if they change, ``skip_pydantic`` does nothing and every

@@ -11,7 +11,7 @@ from acctctl.cli.completion import complete_subscription
 from acctctl.errors import CancelledError, UsageError
 from acctctl.i18n import _
 from acctctl.ids import parse_id
-from acctctl.output import err, out, print_json, print_json_array, table
+from acctctl.output import err, inert, out, print_json, print_json_array, table
 from acctctl.presentation import headers, render_detail, subscription_rows
 
 app = typer.Typer(no_args_is_help=True)
@@ -41,7 +41,7 @@ def list_(
         print_json_array(v.to_json() for v in views)
     elif ids:
         for view in views:
-            out(view.subscription.id)
+            out(inert(view.subscription.id))  # a valid id is unchanged; a tampered one inert
     else:
         table(headers(), subscription_rows(views), title=_("Subscriptions and Contracts"))
 
