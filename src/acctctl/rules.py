@@ -52,7 +52,7 @@ class Facts:
     asked yet (a listing): the rules about the request itself are then skipped.
 
     Which rules fail never depends on ``subscription``: it only names the subscription
-    in messages. A listing relies on it to decide once per contract (service._Account).
+    in messages. A listing relies on it to decide once per contract (service.views._Account).
     """
 
     today: date

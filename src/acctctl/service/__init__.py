@@ -1,0 +1,75 @@
+"""Use cases: the only place that decides.
+
+The wizard and the scripted path call the same functions with the same values;
+the CLI only parses and renders. Every rule check that leads to a write happens
+inside the store's write transaction, so two processes cannot both change one
+contract.
+"""
+
+from __future__ import annotations
+
+from acctctl.service.admin import (
+    cancel_change,
+    check_invariants,
+    get_change,
+    history,
+    replace_store,
+    set_auto_renew,
+)
+from acctctl.service.change import (
+    ChangeResult,
+    ResultStatus,
+    change_partner,
+    error_result,
+    preview_change,
+)
+from acctctl.service.context import (
+    DEFAULT_PROPAGATION,
+    Context,
+    as_of,
+    in_effect,
+    one_session,
+    require_actor,
+)
+from acctctl.service.views import (
+    CHANGE_STATUS_LABELS,
+    SUPPORT_LEVELS,
+    NoticeView,
+    SubscriptionDetail,
+    SubscriptionView,
+    account_users,
+    list_subscriptions,
+    lookup_partner,
+    notices,
+    show_subscription,
+)
+
+__all__ = [
+    "CHANGE_STATUS_LABELS",
+    "DEFAULT_PROPAGATION",
+    "SUPPORT_LEVELS",
+    "ChangeResult",
+    "Context",
+    "NoticeView",
+    "ResultStatus",
+    "SubscriptionDetail",
+    "SubscriptionView",
+    "account_users",
+    "as_of",
+    "cancel_change",
+    "change_partner",
+    "check_invariants",
+    "error_result",
+    "get_change",
+    "history",
+    "in_effect",
+    "list_subscriptions",
+    "lookup_partner",
+    "notices",
+    "one_session",
+    "preview_change",
+    "replace_store",
+    "require_actor",
+    "set_auto_renew",
+    "show_subscription",
+]

@@ -1,0 +1,203 @@
+"""Around the change: history, cancel, automatic renewal, the store as a whole."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from acctctl.domain import (
+    AccountDocument,
+    Change,
+    Terms,
+    User,
+)
+from acctctl.errors import (
+    NotAllowedError,
+    NotFoundError,
+    RejectedError,
+    StoreExistsError,
+)
+from acctctl.i18n import _
+from acctctl.rules import may_manage
+from acctctl.service.context import Context, _settle, as_of, require_actor
+from acctctl.service.views import SubscriptionView, _find_subscription, show_subscription
+from acctctl.store.base import StoreReader
+
+
+def history(ctx: Context, ident: str | None = None) -> list[Change]:
+    """Changes of the whole account, or of one subscription's contract, or one contract."""
+    with ctx.store.read() as reader:
+        holder = None
+        if ident is not None:
+            sub = reader.subscription(ident)
+            if sub is not None:
+                holder = sub.contract or sub.id
+            elif reader.contract(ident) is not None:
+                holder = ident
+            else:
+                raise NotFoundError(
+                    _("No subscription or contract {id} in this account.").format(id=ident)
+                )
+        changes = reader.changes(holder)
+    return [as_of(c, ctx.now) for c in changes]
+
+
+def _authorize(reader: StoreReader, ctx: Context, terms: Terms) -> User:
+    actor = require_actor(ctx)
+    user = reader.user(actor)
+    if user is None:
+        raise NotAllowedError(
+            _(
+                "{email} is not a user of this account: act as one of its users (--as EMAIL)."
+            ).format(email=actor)
+        )
+    if not may_manage(terms, user):
+        raise NotAllowedError(
+            _(
+                "Only the contract manager ({manager}) or the account's primary admin may do this."
+            ).format(manager=terms.manager)
+        )
+    return user
+
+
+def get_change(ctx: Context, change_id: str) -> Change:
+    with ctx.store.read() as reader:
+        change = reader.change(change_id)
+    if change is None:
+        raise NotFoundError(_("No change {id} in this account.").format(id=change_id))
+    return as_of(change, ctx.now)
+
+
+def cancel_change(ctx: Context, change_id: str) -> Change:
+    """Withdraw a change that is still pending."""
+    with ctx.store.write() as writer:
+        change = writer.change(change_id)
+        if change is None:
+            raise NotFoundError(_("No change {id} in this account.").format(id=change_id))
+        terms = _holder_terms(writer, change.holder)
+        _authorize(writer, ctx, terms)
+        _settle(writer, change.holder, ctx.now)
+        current = writer.change(change_id)
+        assert current is not None
+        if current.status != "pending":
+            raise RejectedError(
+                _("Change {id} is {status}: only a pending change can be cancelled.").format(
+                    id=change_id, status=_(current.status)
+                )
+            )
+        writer.set_change_status(change_id, "cancelled")
+    return replace(current, status="cancelled")
+
+
+def _holder_terms(reader: StoreReader, holder: str) -> Terms:
+    contract = reader.contract(holder)
+    if contract is not None:
+        return Terms.of_contract(contract)
+    sub = reader.subscription(holder)
+    if sub is None:
+        raise NotFoundError(_("No subscription or contract {id}.").format(id=holder))
+    return Terms.of(sub, None)
+
+
+def set_auto_renew(ctx: Context, sub_id: str, on: bool) -> tuple[SubscriptionView, bool]:
+    """Turn automatic renewal on or off for the subscription's contract.
+    Returns the new view and whether anything changed."""
+    with ctx.store.write() as writer:
+        sub, contract = _find_subscription(writer, sub_id)
+        terms = Terms.of(sub, contract)
+        _authorize(writer, ctx, terms)
+        changed = terms.auto_renew != on
+        if changed:
+            if contract is not None:
+                writer.set_contract_auto_renew(contract.number, on)
+            else:
+                writer.set_subscription_auto_renew(sub.id, on)
+    return show_subscription(ctx, sub_id).view, changed
+
+
+def check_invariants(ctx: Context) -> list[str]:
+    """The domain promises a healthy store keeps (on top of the back end's own checks)."""
+    problems: list[str] = []
+    with ctx.store.read() as reader:
+        partners = {p.csn for p in reader.partners()}
+        contracts = {c.number: c for c in reader.contracts()}
+        subs = {s.id: s for s in reader.subscriptions()}
+        users = {u.email for u in reader.users()}
+        for number, contract in contracts.items():
+            if not contract.partners:
+                problems.append(_("contract {n} has no partner").format(n=number))
+        for sub in subs.values():
+            if sub.contract is not None and sub.contract not in contracts:
+                problems.append(
+                    _("subscription {id} names unknown contract {n}").format(
+                        id=sub.id, n=sub.contract
+                    )
+                )
+            if sub.contract is None and not sub.partners:
+                problems.append(_("subscription {id} has no partner").format(id=sub.id))
+            problems.extend(
+                _("contract {n} names unknown partner {csn}").format(n=number, csn=csn)
+                for csn in contract.partners
+                if csn not in partners
+            )
+        pending_seen: set[str] = set()
+        last_applied: dict[str, Change] = {}
+        for change in reader.changes():
+            holder = change.holder
+            if change.contract is not None and change.contract not in contracts:
+                problems.append(
+                    _("change {id} names unknown contract {n}").format(id=change.id, n=holder)
+                )
+            if change.subscription is not None and change.subscription not in subs:
+                problems.append(
+                    _("change {id} names unknown subscription {n}").format(id=change.id, n=holder)
+                )
+            if change.to not in partners:
+                problems.append(
+                    _("change {id} names unknown partner {csn}").format(id=change.id, csn=change.to)
+                )
+            if change.by not in users:
+                problems.append(
+                    _("change {id} names unknown user {email}").format(
+                        id=change.id, email=change.by
+                    )
+                )
+            if change.status == "pending":
+                if holder in pending_seen:
+                    problems.append(
+                        _("{holder} has more than one pending change").format(holder=holder)
+                    )
+                pending_seen.add(holder)
+            if change.status == "applied":
+                last_applied[holder] = change
+        for holder, change in last_applied.items():
+            held = contracts[holder].partners if holder in contracts else None
+            if held is None and holder in subs:
+                held = subs[holder].partners
+            if held is not None and held != (change.to,):
+                problems.append(
+                    _("{holder}'s partners do not match its last applied change {id}").format(
+                        holder=holder, id=change.id
+                    )
+                )
+    return problems
+
+
+def replace_store(ctx: Context, document: AccountDocument, *, force: bool) -> None:
+    """`store init` / `store import`: replacing an existing account takes its primary admin."""
+    store = ctx.store
+    if store.exists():
+        if not force:
+            raise StoreExistsError(
+                _("A store already exists at {where}.").format(where=store.where()),
+                hint=_("Pass --force to replace it (as the account's primary admin)."),
+            )
+        actor = require_actor(ctx)
+        with store.read() as reader:
+            user = reader.user(actor)
+        if user is None or user.role != "primary_admin":
+            raise NotAllowedError(
+                _(
+                    "Only the account's primary admin may replace the whole store; {email} is not."
+                ).format(email=actor)
+            )
+    store.replace(document, force=force)

@@ -1,0 +1,85 @@
+"""Who acts, on which store, at what time; and how time moves pending changes."""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from acctctl.domain import (
+    Change,
+    Terms,
+)
+from acctctl.errors import (
+    UsageError,
+)
+from acctctl.i18n import _
+from acctctl.store.base import Store, StoreWriter
+
+DEFAULT_PROPAGATION = timedelta(minutes=60)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Who acts, on which store, at what time."""
+
+    store: Store
+    now: datetime
+    actor: str | None = None
+    propagation: timedelta = DEFAULT_PROPAGATION
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+def in_effect(change: Change, now: datetime) -> bool:
+    return change.status == "pending" and change.effective_at <= now
+
+
+def as_of(change: Change, now: datetime) -> Change:
+    """A change's status as seen at ``now``: pending changes past ``effective_at`` are applied."""
+    return replace(change, status="applied") if in_effect(change, now) else change
+
+
+def _effective(terms: Terms, pending: Change | None, now: datetime) -> tuple[Terms, Change | None]:
+    if pending is not None and in_effect(pending, now):
+        return replace(terms, partners=(pending.to,)), None
+    return terms, pending
+
+
+def _settle(writer: StoreWriter, holder: str, now: datetime) -> None:
+    """Write down a pending change whose time has come, before deciding anything else."""
+    pending = writer.pending_change(holder)
+    if pending is None or not in_effect(pending, now):
+        return
+    writer.set_change_status(pending.id, "applied")
+    if pending.contract is not None:
+        writer.set_contract_partners(pending.contract, [pending.to])
+    else:
+        writer.set_subscription_partners(holder, [pending.to])
+
+
+def one_session(ctx: Context) -> AbstractContextManager[None]:
+    """Use cases in a row — a bulk change — on one store connection, where the back end
+    keeps one (``SqliteStore.session``). Each still runs in its own transaction."""
+    session = getattr(ctx.store, "session", None)
+    if session is None:
+        return nullcontext()
+    kept: AbstractContextManager[None] = session()
+    return kept
+
+
+def require_actor(ctx: Context) -> str:
+    if not ctx.actor:
+        raise UsageError(
+            _(
+                "Who is acting? Pass --as EMAIL (or set ACCTCTL_USER, or "
+                "`acctctl config set user`)."
+            ),
+        )
+    return ctx.actor
