@@ -77,7 +77,7 @@ def change(
     ctx: typer.Context,
     ids: list[str] = typer.Argument(
         None,
-        metavar="[ID ...]",
+        metavar="ID",
         help="Subscription ids, or - to read them from standard input, one per line.",
         autocompletion=complete_subscription,
         show_default=False,
