@@ -74,9 +74,11 @@ def render_detail(detail: object) -> None:
         (_("Contract manager"), terms.manager),
         (
             _("Term end"),
-            _("{date} ({days} days left)").format(
-                date=format_date(terms.term_end), days=format_number(view.days_left)
-            ),
+            (
+                _("{date} ({days} days left)")
+                if view.days_left >= 0
+                else _("{date} (ended {days} days ago)")
+            ).format(date=format_date(terms.term_end), days=format_number(abs(view.days_left))),
         ),
         (_("Auto-renew"), _("on") if terms.auto_renew else _("off")),
         (_("Partners"), ", ".join(f"{view.name(c)} ({c})" for c in terms.partners)),
