@@ -438,3 +438,43 @@ def test_config_set_get_and_precedence(run: Run, tmp_path: Path) -> None:
 def test_version() -> None:
     result = CliRunner().invoke(app, ["--version"])
     assert result.exit_code == 0 and result.stdout.startswith("acctctl ")
+
+
+def test_identity_ignores_case_and_spaces_and_records_the_account_email(run: Run) -> None:
+    sub = eligible(run)
+    result = change(run, sub["id"], "--csn", NEW_PARTNER, as_=" Claire@DUPONT.example ")
+    assert result.exit_code == 0, result.stdout
+    history = json.loads(run("partner", "history", "--json").stdout)
+    assert history[0]["by"] == ADMIN
+
+
+def test_an_unknown_identity_is_warned_about_when_listing(run: Run) -> None:
+    result = run("--as", "nobody@example.org", "subs", "list", "--eligible", "--ids")
+    assert result.exit_code == 0 and result.stdout == ""
+    assert "nobody@example.org is not a user" in result.stderr
+
+
+def test_an_empty_store_is_replaced_without_an_identity(run: Run, tmp_path: Path) -> None:
+    target = str(tmp_path / "empty.db")
+    assert run("--store", target, "store", "init").exit_code == 0
+    exported = run("store", "export").stdout
+    source = tmp_path / "account.json"
+    source.write_text(exported)
+    result = run("--store", target, "store", "import", str(source), "--force")
+    assert result.exit_code == 0, result.stderr
+    assert run("--store", target, "store", "export").stdout == exported
+
+
+def test_auto_renew_needs_on_or_off(run: Run) -> None:
+    result = run("--as", ADMIN, "subs", "auto-renew", eligible(run)["id"], "--yes")
+    assert result.exit_code == 2 and "--on or --off" in result.stderr
+
+
+def test_language_comes_from_flag_then_config_then_locale(run: Run) -> None:
+    shown = json.loads(run("config", "show", "--json", env={"LANG": "fr_FR.UTF-8"}).stdout)
+    assert shown["lang"] == {"value": "fr", "source": "environment (LANG)"}
+    assert run("config", "set", "lang", "en").exit_code == 0
+    shown = json.loads(run("config", "show", "--json", env={"LANG": "fr_FR.UTF-8"}).stdout)
+    assert shown["lang"] == {"value": "en", "source": "config"}
+    flag = json.loads(run("--lang", "fr", "config", "show", "--json").stdout)
+    assert flag["lang"] == {"value": "fr", "source": "flag"}

@@ -170,12 +170,17 @@ def resolve(
         sources[name] = "default"
         return default
 
-    env_lang = None
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        if os.environ.get(var):
-            env_lang = os.environ[var]
-            break
-    chosen_lang = lang if lang is not None else file_values.get("lang", env_lang)
+    # The language is the one exception to "environment before config" (issue 7): the
+    # locale variables speak for the whole system, `lang` in acctctl's config for acctctl.
+    chosen_lang, sources["lang"] = lang, "flag"
+    if lang is None and "lang" in file_values:
+        chosen_lang, sources["lang"] = file_values["lang"], "config"
+    elif lang is None:
+        chosen_lang, sources["lang"] = None, "default"
+        for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+            if os.environ.get(var):
+                chosen_lang, sources["lang"] = os.environ[var], f"environment ({var})"
+                break
     return Settings(
         store=pick("store", store, "ACCTCTL_STORE", default_store),
         user=pick("user", user, "ACCTCTL_USER", None),

@@ -7,7 +7,7 @@ import typer
 from acctctl import config
 from acctctl.cli.app import guarded, state
 from acctctl.errors import NotFoundError, UsageError
-from acctctl.i18n import _
+from acctctl.i18n import _, language
 from acctctl.output import inert, out, print_json
 
 app = typer.Typer(no_args_is_help=True)
@@ -33,7 +33,7 @@ def show(
     values = {
         "store": redact(settings.store),
         "user": settings.user,
-        "lang": settings.lang,
+        "lang": language(),
         "propagation_minutes": settings.propagation_minutes,
     }
     if json_:
@@ -46,7 +46,7 @@ def show(
         return
     for key, value in values.items():
         shown = "" if value is None else inert(value)
-        out(f"{key} = {shown}  ({settings.sources.get(key, 'environment')})")
+        out(f"{key} = {shown}  ({settings.sources.get(key, 'default')})")
 
 
 @app.command("get")

@@ -33,10 +33,18 @@ def list_(
 
     if json_ and ids:
         raise UsageError(_("--json and --ids cannot be used together."))
-    views = service.list_subscriptions(state(ctx).context(), eligible_only=eligible)
+    context = state(ctx).context()
+    views = service.list_subscriptions(context, eligible_only=eligible)
     # Open the store before printing anything, so a store error is not preceded by a header.
     first = next(views, None)
     views = itertools.chain([first] if first is not None else [], views)
+    if context.actor and not service.is_user(context, context.actor):
+        err(
+            _(
+                "warning: {email} is not a user of this account, so no partner can be changed "
+                "(unknown-user); check --as or ACCTCTL_USER."
+            ).format(email=inert(context.actor))
+        )
     if json_:
         print_json_array(v.to_json() for v in views)
     elif ids:
@@ -73,8 +81,8 @@ def auto_renew(
     sub_id: str = typer.Argument(
         ..., metavar="ID", help="Subscription id.", autocompletion=complete_subscription
     ),
-    on: bool = typer.Option(
-        ..., "--on/--off", help="Turn automatic renewal on or off.", show_default=False
+    on: bool | None = typer.Option(
+        None, "--on/--off", help="Turn automatic renewal on or off.", show_default=False
     ),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do it without asking."),
 ) -> None:
@@ -82,6 +90,8 @@ def auto_renew(
     primary admin only) — usually the first step before a partner change."""
     from acctctl import service
 
+    if on is None:
+        raise UsageError(_("Say which: pass --on or --off."))
     current = state(ctx)
     sub_id = parse_id(sub_id, _("subscription id"))
     context = current.context()

@@ -18,7 +18,7 @@ from acctctl.errors import (
 )
 from acctctl.i18n import _
 from acctctl.rules import may_manage
-from acctctl.service.context import Context, _settle, as_of, require_actor
+from acctctl.service.context import Context, _settle, as_of, find_user, require_actor
 from acctctl.service.views import SubscriptionView, _find_subscription, show_subscription
 from acctctl.store.base import StoreReader
 
@@ -43,7 +43,7 @@ def history(ctx: Context, ident: str | None = None) -> list[Change]:
 
 def _authorize(reader: StoreReader, ctx: Context, terms: Terms) -> User:
     actor = require_actor(ctx)
-    user = reader.user(actor)
+    user = find_user(reader, actor)
     if user is None:
         raise NotAllowedError(
             _(
@@ -191,10 +191,12 @@ def replace_store(ctx: Context, document: AccountDocument, *, force: bool) -> No
                 _("A store already exists at {where}.").format(where=store.where()),
                 hint=_("Pass --force to replace it (as the account's primary admin)."),
             )
-        actor = require_actor(ctx)
         with store.read() as reader:
-            user = reader.user(actor)
-        if user is None or user.role != "primary_admin":
+            nobody_yet = not reader.users()
+            actor = None if nobody_yet else require_actor(ctx)
+            user = None if nobody_yet else find_user(reader, actor)
+        # An account with no users yet (`store init` without --demo) has nobody to ask.
+        if not nobody_yet and (user is None or user.role != "primary_admin"):
             raise NotAllowedError(
                 _(
                     "Only the account's primary admin may replace the whole store; {email} is not."

@@ -13,7 +13,14 @@ from acctctl.domain import (
     Terms,
 )
 from acctctl.rules import Facts, Reason, eligibility, is_unchanged
-from acctctl.service.context import Context, _effective, _iso, _settle, require_actor
+from acctctl.service.context import (
+    Context,
+    _effective,
+    _iso,
+    _settle,
+    find_user,
+    require_actor,
+)
 from acctctl.service.views import _find_subscription
 from acctctl.store.base import StoreReader
 
@@ -95,7 +102,7 @@ def _decide(
         subscription=sub.id,
         terms=terms,
         actor=ctx.actor,
-        actor_user=reader.user(ctx.actor) if ctx.actor else None,
+        actor_user=find_user(reader, ctx.actor),
         pending=pending,
         pending_partner_name=names.get(pending.to) if pending else None,
         new_partner=partner,
@@ -133,13 +140,14 @@ def change_partner(
         if result.status != "would-submit":
             return result
         _settle(writer, result.contract or sub_id, ctx.now)
+        user = find_user(writer, actor)
         change = Change(
             id=writer.next_change_id(),
             contract=result.contract,
             subscription=None if result.contract else sub_id,
             from_=terms.partners,
             to=partner.csn,
-            by=actor,
+            by=user.email if user is not None else actor,
             submitted_at=ctx.now,
             effective_at=ctx.now + ctx.propagation,
             status="pending",

@@ -9,12 +9,13 @@ from datetime import date, datetime, timedelta
 from acctctl.domain import (
     Change,
     Terms,
+    User,
 )
 from acctctl.errors import (
     UsageError,
 )
 from acctctl.i18n import _
-from acctctl.store.base import Store, StoreWriter
+from acctctl.store.base import Store, StoreReader, StoreWriter
 
 DEFAULT_PROPAGATION = timedelta(minutes=60)
 
@@ -83,3 +84,16 @@ def require_actor(ctx: Context) -> str:
             ),
         )
     return ctx.actor
+
+
+def find_user(reader: StoreReader, email: str | None) -> User | None:
+    """The account's user with this e-mail; surrounding spaces and letter case don't matter
+    (``--as ' Claire@Dupont.example'`` is Claire)."""
+    if not email or not email.strip():
+        return None
+    email = email.strip()
+    user = reader.user(email)
+    if user is None:
+        folded = email.casefold()
+        user = next((u for u in reader.users() if u.email.casefold() == folded), None)
+    return user

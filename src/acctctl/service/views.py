@@ -21,7 +21,7 @@ from acctctl.errors import (
 )
 from acctctl.i18n import N_, _
 from acctctl.rules import Facts, Reason, days_left, eligibility
-from acctctl.service.context import Context, _effective, _iso
+from acctctl.service.context import Context, _effective, _iso, find_user
 from acctctl.store.base import StoreReader
 
 SUPPORT_LEVELS = {
@@ -111,7 +111,7 @@ class _Account:
         self.reader = reader
         self.ctx = ctx
         self.names = {p.csn: p.name for p in reader.partners()}
-        self.actor_user: User | None = reader.user(ctx.actor) if ctx.actor else None
+        self.actor_user: User | None = find_user(reader, ctx.actor)
         self.today = ctx.today
         self.passing: dict[str, bool] = {}  # contract number → its subscriptions pass every rule
 
@@ -236,3 +236,8 @@ def notices(ctx: Context) -> list[NoticeView]:
     """The vendor's emails naming a new partner, newest first (offered at step 1)."""
     with ctx.store.read() as reader:
         return [NoticeView(n, reader.partner(n.partner)) for n in reader.notices()]
+
+
+def is_user(ctx: Context, email: str) -> bool:
+    with ctx.store.read() as reader:
+        return find_user(reader, email) is not None
