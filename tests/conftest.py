@@ -315,3 +315,14 @@ def sample_document() -> AccountDocument:
             )
         ],
     )
+
+
+@pytest.fixture(autouse=True)
+def _english_between_tests() -> Iterator[None]:
+    """A command run in-process with --lang fr or LANG=fr switches the process's language;
+    every test starts, and leaves, in English."""
+    from acctctl.i18n import set_language
+
+    set_language("en")
+    yield
+    set_language("en")
