@@ -1131,6 +1131,7 @@ def test_mutated_documents_raise_only_document_errors(data: st.DataObject) -> No
     assert parse_document(document_to_json(document)) == document
 
 
+@settings(deadline=None)
 @given(JSON_VALUES)
 def test_arbitrary_json_raises_only_document_errors(value: Any) -> None:
     with pytest.raises(DocumentError):

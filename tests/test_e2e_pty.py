@@ -36,7 +36,11 @@ pytestmark = pytest.mark.timeout(90)
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
     """A fresh demo account and the environment of a plain xterm without colour."""
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("ACCTCTL_")}
+    environ = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("ACCTCTL_") and k not in ("LC_ALL", "LC_MESSAGES", "LANGUAGE")
+    }
     environ.update(
         TERM="xterm",
         NO_COLOR="1",
@@ -72,7 +76,7 @@ class Terminal:
             env=env,
             dimensions=(40, 120),
             encoding="utf-8",
-            timeout=20,
+            timeout=60,
         )
         self.child.logfile_read = self.screen
 
@@ -213,7 +217,7 @@ def test_piped_answer_is_never_read_as_a_yes(env: dict[str, str]) -> None:
             stdout=follower,
             stderr=follower,
             env=env,
-            timeout=30,
+            timeout=60,
         )
         os.close(follower)
         follower = -1

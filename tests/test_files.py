@@ -243,7 +243,8 @@ def test_a_killed_writer_leaves_no_stray_file(tmp_path: Path) -> None:
     assert process.stdin is not None and process.stdout is not None
     process.stdin.write("".join(f"{subscription_id(n)}\n" for n in range(60)))
     process.stdin.flush()
-    process.stdout.readline()
+    first = json.loads(process.stdout.readline())
+    assert first["status"] == "submitted"  # it is really part-way when killed
     process.kill()
     process.wait(timeout=PROCESS_TIMEOUT)
     process.stdin.close()

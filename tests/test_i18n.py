@@ -408,10 +408,14 @@ def test_errors_and_hints_in_french(run: Run) -> None:
 
 
 def test_help_in_french(
-    clean_env: None, catalogs: Path, capsys: pytest.CaptureFixture[str]
+    clean_env: None,
+    catalogs: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from acctctl.cli.app import main
 
+    monkeypatch.setenv("COLUMNS", "200")  # Click wraps help to the terminal's width
     assert main(["--lang", "fr", "partner", "change", "--help"]) == 0
     text = capsys.readouterr().out
     assert "Transférer les contrats d'abonnements à un autre partenaire" in text

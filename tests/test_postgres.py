@@ -282,6 +282,7 @@ def test_six_administrators_racing_on_one_contract_one_wins(
     while not all(ready.exists() for ready, _ in racers) and time.monotonic() < deadline:
         assert all(racer.poll() is None for _, racer in racers), "a racer died before the start"
         time.sleep(0.01)
+    assert all(ready.exists() for ready, _ in racers), "the racers never reached the start"
     go.touch()
     results: list[dict[str, Any]] = []
     for _, racer in racers:

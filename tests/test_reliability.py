@@ -72,6 +72,7 @@ def test_sixteen_writers_on_sixteen_contracts_all_submit(
 ) -> None:
     store = filled(store_factory, 16)
     env = environment(home, target(store), user=CLAIRE)
+    env["ACCTCTL_BUSY_TIMEOUT"] = "120"  # correctness under contention, not the timeout
     line = StartingLine()
     for n in range(16):
         line.start(
@@ -97,6 +98,7 @@ def test_twelve_writers_racing_on_one_contract_exactly_one_submits(
 ) -> None:
     store = filled(store_factory, 3)
     env = environment(home, target(store), user=CLAIRE)
+    env["ACCTCTL_BUSY_TIMEOUT"] = "120"  # correctness under contention, not the timeout
     line = StartingLine()
     for n in range(1, 13):
         line.start(

@@ -307,7 +307,7 @@ def test_the_wizard_prints_names_inert_at_every_step_and_prompt(tmp_path: Path) 
         env=env,
         dimensions=(60, 200),
         encoding="utf-8",
-        timeout=30,
+        timeout=60,
     )
     child.logfile_read = screen
     for question, keys in (

@@ -462,7 +462,11 @@ def test_listing_as_json_imports_no_prompt_library(tmp_path: Path) -> None:
         "PATH": "/usr/bin:/bin",
     }
     subprocess.run(
-        [sys.executable, "-m", "acctctl", "store", "init", "--demo"], env=env, check=True
+        [sys.executable, "-m", "acctctl", "store", "init", "--demo"],
+        env=env,
+        check=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
     )
     done = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
