@@ -478,3 +478,16 @@ def test_language_comes_from_flag_then_config_then_locale(run: Run) -> None:
     assert shown["lang"] == {"value": "en", "source": "config"}
     flag = json.loads(run("--lang", "fr", "config", "show", "--json").stdout)
     assert flag["lang"] == {"value": "fr", "source": "flag"}
+
+
+def test_store_check_on_an_account_without_contracts(run: Run, tmp_path: Path) -> None:
+    document = json.loads(run("store", "export").stdout)
+    document["subscriptions"] = [s for s in document["subscriptions"] if s["contract"] is None]
+    document["contracts"] = []
+    source = tmp_path / "no-contracts.json"
+    source.write_text(json.dumps(document))
+    target = str(tmp_path / "no-contracts.db")
+    assert run("--store", target, "store", "import", str(source)).exit_code == 0
+    result = run("--store", target, "store", "check")
+    assert result.exit_code == 0, result.stderr
+    assert "healthy" in result.stdout

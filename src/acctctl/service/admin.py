@@ -125,6 +125,11 @@ def check_invariants(ctx: Context) -> list[str]:
         for number, contract in contracts.items():
             if not contract.partners:
                 problems.append(_("contract {n} has no partner").format(n=number))
+            problems.extend(
+                _("contract {n} names unknown partner {csn}").format(n=number, csn=csn)
+                for csn in contract.partners
+                if csn not in partners
+            )
         for sub in subs.values():
             if sub.contract is not None and sub.contract not in contracts:
                 problems.append(
@@ -134,11 +139,6 @@ def check_invariants(ctx: Context) -> list[str]:
                 )
             if sub.contract is None and not sub.partners:
                 problems.append(_("subscription {id} has no partner").format(id=sub.id))
-            problems.extend(
-                _("contract {n} names unknown partner {csn}").format(n=number, csn=csn)
-                for csn in contract.partners
-                if csn not in partners
-            )
         pending_seen: set[str] = set()
         last_applied: dict[str, Change] = {}
         for change in reader.changes():
