@@ -80,7 +80,9 @@ def _decide(
     sub_id: str,
     partner: Partner,
     replace_all: bool,
-) -> tuple[ChangeResult, Terms, Change | None]:
+) -> tuple[ChangeResult, Facts]:
+    """The outcome, and the facts it was decided on (terms and pending change in effect
+    now, the acting user)."""
     sub, contract = _find_subscription(reader, sub_id)
     holder = contract.number if contract else sub.id
     terms, pending = _effective(Terms.of(sub, contract), reader.pending_change(holder), ctx.now)
@@ -117,7 +119,7 @@ def _decide(
         result.status = "rejected"
         result.reasons = reasons
         result.exit_code = reasons[0].exit_code
-    return result, terms, pending
+    return result, facts
 
 
 def change_partner(
@@ -136,16 +138,16 @@ def change_partner(
     with ctx.store.write() as writer:
         # The decision already sees a change whose time has come as applied; it is written
         # down only with a new change, so a refused or unchanged command writes nothing.
-        result, terms, _pending = _decide(writer, ctx, sub_id, partner, replace_all)
+        result, facts = _decide(writer, ctx, sub_id, partner, replace_all)
         if result.status != "would-submit":
             return result
         _settle(writer, result.contract or sub_id, ctx.now)
-        user = find_user(writer, actor)
+        user = facts.actor_user  # known: an unknown identity is rejected (unknown-user)
         change = Change(
             id=writer.next_change_id(),
             contract=result.contract,
             subscription=None if result.contract else sub_id,
-            from_=terms.partners,
+            from_=facts.terms.partners,
             to=partner.csn,
             by=user.email if user is not None else actor,
             submitted_at=ctx.now,
