@@ -141,7 +141,7 @@ def change(
     actor = service.require_actor(context)
     _step(2, _("signed in as {email}").format(email=actor), quiet)
     partner = service.lookup_partner(context, new_csn)
-    ctx.with_resource(service.one_session(context))  # every id on one store connection
+    ctx.with_resource(context.store.session())  # every id on one store connection
     first_failure = 0
     progress = _Progress(len(given) if "-" not in given else None, enabled=not quiet)
     try:

@@ -28,7 +28,6 @@ from acctctl.service.context import (
     Context,
     as_of,
     in_effect,
-    one_session,
     require_actor,
 )
 from acctctl.service.views import (
@@ -68,7 +67,6 @@ __all__ = [
     "list_subscriptions",
     "lookup_partner",
     "notices",
-    "one_session",
     "preview_change",
     "replace_store",
     "require_actor",

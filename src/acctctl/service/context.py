@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
@@ -63,16 +62,6 @@ def _settle(writer: StoreWriter, holder: str, now: datetime) -> None:
         writer.set_contract_partners(pending.contract, [pending.to])
     else:
         writer.set_subscription_partners(holder, [pending.to])
-
-
-def one_session(ctx: Context) -> AbstractContextManager[None]:
-    """Use cases in a row — a bulk change — on one store connection, where the back end
-    keeps one (``SqliteStore.session``). Each still runs in its own transaction."""
-    session = getattr(ctx.store, "session", None)
-    if session is None:
-        return nullcontext()
-    kept: AbstractContextManager[None] = session()
-    return kept
 
 
 def require_actor(ctx: Context) -> str:

@@ -130,4 +130,9 @@ class Store(Protocol):
         checked by the service on top of ``read()``."""
         ...
 
+    def session(self) -> AbstractContextManager[None]:
+        """Blocks in a row — a bulk change — kept on one connection where that saves work
+        (SQLite); each block is still its own transaction. Elsewhere it does nothing."""
+        ...
+
     def close(self) -> None: ...

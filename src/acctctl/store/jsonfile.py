@@ -104,6 +104,10 @@ class JsonFileStore:
             return [exc.message]
         return []
 
+    def session(self) -> contextlib.AbstractContextManager[None]:
+        """Nothing to keep: every block reads the file under its own lock."""
+        return contextlib.nullcontext()
+
     def close(self) -> None:
         """Nothing stays open between blocks."""
 

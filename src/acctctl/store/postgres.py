@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext, suppress
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
@@ -123,6 +123,10 @@ class PostgresStore:
             raise
         except StoreError as exc:
             return [exc.message]
+
+    def session(self) -> AbstractContextManager[None]:
+        """Nothing more to keep: idle connections are already pooled between blocks."""
+        return nullcontext()
 
     def close(self) -> None:
         with self._pool_lock:
