@@ -452,6 +452,10 @@ def test_an_unknown_identity_is_warned_about_when_listing(run: Run) -> None:
     result = run("--as", "nobody@example.org", "subs", "list", "--eligible", "--ids")
     assert result.exit_code == 0 and result.stdout == ""
     assert "nobody@example.org is not a user" in result.stderr
+    listed = run("--as", "nobody@example.org", "subs", "list", "--ids")
+    assert listed.stdout.split() and "nobody@example.org is not a user" in listed.stderr
+    known = run("--as", ADMIN, "subs", "list", "--ids")
+    assert known.stdout.split() and known.stderr == ""
 
 
 def test_an_empty_store_is_replaced_without_an_identity(run: Run, tmp_path: Path) -> None:

@@ -38,7 +38,13 @@ def list_(
     # Open the store before printing anything, so a store error is not preceded by a header.
     first = next(views, None)
     views = itertools.chain([first] if first is not None else [], views)
-    if context.actor and not service.is_user(context, context.actor):
+    # An unknown identity shows as unknown-user on every subscription; only when nothing
+    # was listed is the store asked again.
+    if context.actor and (
+        any(r.code == "unknown-user" for r in first.reasons)
+        if first is not None
+        else not service.is_user(context, context.actor)
+    ):
         err(
             _(
                 "warning: {email} is not a user of this account, so no partner can be changed "
