@@ -96,32 +96,25 @@ def load(path: Path | None = None) -> dict[str, Any]:
     return clean
 
 
-def save(key: str, value: str, path: Path | None = None) -> Any:
-    """Set one key, writing the file atomically (0600 in a 0700 folder)."""
-    import tempfile
-
+def _write(path: Path, data: dict[str, Any]) -> None:
+    """The whole file, atomically, 0600 in a 0700 folder (every folder made on the way
+    too: mkdir's parents= would follow the umask)."""
     import tomli_w
 
+    from acctctl.store.files import ensure_private_dir, write_atomically
+
+    ensure_private_dir(path.parent)
+    os.chmod(path.parent, 0o700)
+    write_atomically(path, tomli_w.dumps(data).encode("utf-8"))
+
+
+def save(key: str, value: str, path: Path | None = None) -> Any:
+    """Set one key, writing the file atomically."""
     path = path or config_path()
     parsed = _validate(key, value)
     data = load(path)
     data[key] = parsed
-    from acctctl.store.files import ensure_private_dir
-
-    # Every folder made on the way is 0700 too (mkdir's parents= would follow the umask).
-    ensure_private_dir(path.parent)
-    os.chmod(path.parent, 0o700)
-    fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            tomli_w.dump(data, fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    _write(path, data)
     return parsed
 
 
@@ -131,14 +124,7 @@ def unset(key: str, path: Path | None = None) -> None:
     data = load(path)
     if key in data:
         del data[key]
-        import tempfile
-
-        import tomli_w
-
-        fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
-        with os.fdopen(fd, "wb") as fh:
-            tomli_w.dump(data, fh)
-        os.replace(tmp, path)
+        _write(path, data)
 
 
 @dataclass(frozen=True, slots=True)
