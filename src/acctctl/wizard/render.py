@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from acctctl import presentation
 from acctctl.domain import User
 from acctctl.i18n import _, ngettext
 from acctctl.output import console, err, inert, is_terminal, table
@@ -89,19 +90,11 @@ def partners_text(csns: Sequence[str], names: dict[str, str]) -> str:
     return ", ".join(f"{names.get(csn, csn)} ({csn})" for csn in csns)
 
 
-def cli_renderers() -> Any:
-    """The table rows and detail card `acctctl subs` shows, so the screens match the command."""
-    from acctctl import presentation
-
-    return presentation
-
-
 def subscriptions_table(views: Sequence[SubscriptionView]) -> None:
     """Billing and Orders › Subscriptions and Contracts, as `acctctl subs list` prints it,
     fitted to the screen: ids and dates kept whole, columns empty for every row left out."""
-    subs = cli_renderers()
-    headers: list[str] = subs.headers()
-    rows: list[list[str]] = list(subs.subscription_rows(views))
+    headers = presentation.headers()
+    rows = list(presentation.subscription_rows(views))
     if not is_terminal(console().file):
         table(headers, rows)
         return
@@ -119,7 +112,7 @@ def subscriptions_table(views: Sequence[SubscriptionView]) -> None:
         collapse_padding=True,
     )
     for i in kept:
-        name = subs.SUBSCRIPTION_HEADERS[i]
+        name = presentation.SUBSCRIPTION_HEADERS[i]
         grid.add_column(
             headers[i],
             no_wrap=name in _WHOLE,

@@ -16,11 +16,11 @@ from acctctl.errors import NotAllowedError, NotFoundError
 from acctctl.i18n import _, format_datetime
 from acctctl.ids import is_csn, parse_csn
 from acctctl.output import card, err
+from acctctl.presentation import partner_fields, render_detail
 from acctctl.service import ChangeResult, Context, SubscriptionView
 from acctctl.wizard.prompts import Option, Prompter, cancelled
 from acctctl.wizard.render import (
     PRODUCT_WIDTH,
-    cli_renderers,
     delay,
     describe,
     heading,
@@ -176,7 +176,7 @@ def actions(
         if action == CANCEL:
             raise cancelled()
         if action == DETAILS:
-            cli_renderers().render_detail(service.show_subscription(ctx, sub_id))
+            render_detail(service.show_subscription(ctx, sub_id))
         elif action == AUTO_RENEW_OFF:
             holder = view.terms.contract or sub_id
             if prompter.confirm(
@@ -225,9 +225,6 @@ def find_partner(ctx: Context, prompter: Prompter, csn: str | None, *, ask: bool
 
 def check_partner(prompter: Prompter, partner: Partner) -> bool:
     """True to go on (Next), False to go back to step 5."""
-    cli_renderers()
-    from acctctl.presentation import partner_fields
-
     heading(6)
     card(_("Partner {csn}").format(csn=partner.csn), partner_fields(partner))
     if not partner.active:
