@@ -205,14 +205,18 @@ class PostgresStore:
         """The store's advisory lock, taken before BEGIN: the transaction then starts after
         the previous holder committed, and sees all of it (its new tables included, which
         a lock taken inside the transaction would not guarantee)."""
+        from psycopg import Error
+
         db.execute("SELECT pg_advisory_lock(%s)", (schema.STORE_LOCK,))
         try:
             yield
         finally:
             try:
                 db.execute("SELECT pg_advisory_unlock(%s)", (schema.STORE_LOCK,))
-            except Exception:
-                db.close()  # never give a connection that may still hold it back to the pool
+            except Error:
+                # A connection that may still hold the lock is never pooled: closing it ends
+                # the session, which releases the lock. What the block raised goes on.
+                db.close()
 
     @staticmethod
     @contextmanager
