@@ -159,10 +159,24 @@ def test_every_write_path_checks_who_is_acting(
         return
     assert done.returncode == 5, (done.stdout, done.stderr)
     assert "Traceback" not in done.stderr
-    if path == "partner-change":  # a rejected result, with its rule
-        [result] = json_lines(done.stdout)
-        code = "unknown-user" if role == "unknown-email" else "not-contract-manager"
-        assert result["status"] == "rejected"
-        assert code in [r["code"] for r in result["reasons"]], json.dumps(result)
-    else:
-        assert_clean_failure(done, 5)
+    assert_clean_failure(done, 5)
+    if path == "partner-change":
+        # Who acts is settled before step 1: an unknown identity, or a user who manages no
+        # contract, is told so at once (no result line); see test_not_the_manager_here.
+        why = "is not a user" if role == "unknown-email" else "may change no partner"
+        assert why in done.stderr
+
+
+def test_not_the_manager_of_this_contract_is_a_rejected_result(
+    store_factory: StoreFactory, tmp_path: Path
+) -> None:
+    """Thomas manages contract 110000000007 only: on another one he is refused by the
+    not-contract-manager rule, as a result line."""
+    store = store_factory()
+    store.replace(demo_document(TODAY, NOW_MOMENT), force=False)
+    env = environment(tmp_path / "home", target(store), user=THOMAS)
+    done = run(env, "partner", "change", "72000000001", "--csn", BIM_NANTES, "--yes", "--json")
+    assert done.returncode == 5, done.stderr
+    [result] = json_lines(done.stdout)
+    assert result["status"] == "rejected"
+    assert [r["code"] for r in result["reasons"]] == ["not-contract-manager"], json.dumps(result)

@@ -269,14 +269,15 @@ def test_inactive_partner_is_rejected(run: Run) -> None:
 
 def test_authorization_unknown_user_and_not_manager(run: Run) -> None:
     sub = eligible(run)
+    # Who acts is settled before step 1: no step line, no result, one sentence.
     unknown = change(run, sub["id"], "--csn", NEW_PARTNER, as_="nobody@example.org")
-    assert unknown.exit_code == 5
-    assert json.loads(unknown.stdout)["reasons"][0]["code"] == "unknown-user"
+    assert unknown.exit_code == 5 and unknown.stdout == ""
+    assert "is not a user of this account" in unknown.stderr and "Step" not in unknown.stderr
     users = json.loads(run("store", "export").stdout)["users"]
     plain = next(u["email"] for u in users if u["role"] == "user")
     refused = change(run, sub["id"], "--csn", NEW_PARTNER, as_=plain)
-    assert refused.exit_code == 5
-    assert json.loads(refused.stdout)["reasons"][0]["code"] == "not-contract-manager"
+    assert refused.exit_code == 5 and refused.stdout == ""
+    assert "may change no partner" in refused.stderr and "Step" not in refused.stderr
 
 
 def test_dry_run_writes_nothing(run: Run) -> None:

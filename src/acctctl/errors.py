@@ -7,16 +7,30 @@ code; nothing below the CLI calls ``sys.exit``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import IntEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from acctctl.rules import Reason
 
 
+class ExitCode(IntEnum):
+    """The exit codes of SPEC §6, by name: scripts rely on the numbers."""
+
+    OK = 0
+    INTERNAL = 1
+    USAGE = 2
+    REJECTED = 3
+    NOT_FOUND = 4
+    NOT_ALLOWED = 5
+    STORE = 6
+    CANCELLED = 130
+
+
 class AcctctlError(Exception):
     """A failure the user can understand and act on."""
 
-    exit_code = 1
+    exit_code: ExitCode = ExitCode.INTERNAL
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
         super().__init__(message)
@@ -27,7 +41,7 @@ class AcctctlError(Exception):
 class UsageError(AcctctlError):
     """Bad flag, malformed CSN or id, missing value when not interactive."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 class DocumentError(UsageError):
@@ -42,7 +56,7 @@ class DocumentError(UsageError):
 class RejectedError(AcctctlError):
     """An eligibility rule says no."""
 
-    exit_code = 3
+    exit_code = ExitCode.REJECTED
 
     def __init__(self, message: str, reasons: Sequence[Reason] = (), **kw: str | None) -> None:
         super().__init__(message, **kw)
@@ -54,19 +68,19 @@ class RejectedError(AcctctlError):
 class NotFoundError(AcctctlError):
     """Subscription, partner or change not found."""
 
-    exit_code = 4
+    exit_code = ExitCode.NOT_FOUND
 
 
 class NotAllowedError(AcctctlError):
     """Unknown user, or not the contract manager."""
 
-    exit_code = 5
+    exit_code = ExitCode.NOT_ALLOWED
 
 
 class StoreError(AcctctlError):
     """The store is missing, corrupt, locked too long or of a newer schema."""
 
-    exit_code = 6
+    exit_code = ExitCode.STORE
 
 
 class StoreMissingError(StoreError):
@@ -92,4 +106,15 @@ class StoreExistsError(UsageError):
 class CancelledError(AcctctlError):
     """Ctrl-C, Esc, or "no" at Submit: nothing written."""
 
-    exit_code = 130
+    exit_code = ExitCode.CANCELLED
+
+
+def exit_code_of(error: BaseException) -> ExitCode:
+    """The one mapping from whatever stopped a command to its exit code (SPEC §6)."""
+    if isinstance(error, AcctctlError):
+        return error.exit_code
+    if isinstance(error, KeyboardInterrupt):
+        return ExitCode.CANCELLED
+    if isinstance(error, BrokenPipeError):  # the reader went away (`| head`): not a failure
+        return ExitCode.OK
+    return ExitCode.INTERNAL

@@ -10,21 +10,22 @@ from dataclasses import dataclass
 from datetime import date
 
 from acctctl.domain import Change, Partner, Terms, User
+from acctctl.errors import ExitCode
 from acctctl.i18n import _, format_date, format_datetime, pgettext
 
 EXPIRY_WINDOW_DAYS = 90
 
-EXIT_CODES: dict[str, int] = {
-    "not-contract-manager": 5,
-    "unknown-user": 5,
-    "new-buying-model": 3,
-    "auto-renew": 3,
-    "token-flex": 3,
-    "expired": 3,
-    "expiring-soon": 3,
-    "change-pending": 3,
-    "partner-inactive": 3,
-    "multiple-partners": 3,
+EXIT_CODES: dict[str, ExitCode] = {
+    "not-contract-manager": ExitCode.NOT_ALLOWED,
+    "unknown-user": ExitCode.NOT_ALLOWED,
+    "new-buying-model": ExitCode.REJECTED,
+    "auto-renew": ExitCode.REJECTED,
+    "token-flex": ExitCode.REJECTED,
+    "expired": ExitCode.REJECTED,
+    "expiring-soon": ExitCode.REJECTED,
+    "change-pending": ExitCode.REJECTED,
+    "partner-inactive": ExitCode.REJECTED,
+    "multiple-partners": ExitCode.REJECTED,
 }
 CODES = tuple(EXIT_CODES)
 
@@ -35,7 +36,7 @@ class Reason:
     message: str
 
     @property
-    def exit_code(self) -> int:
+    def exit_code(self) -> ExitCode:
         return EXIT_CODES[self.code]
 
     def to_json(self) -> dict[str, str]:
@@ -75,35 +76,43 @@ def may_manage(terms: Terms, user: User | None) -> bool:
     return user is not None and (user.email == terms.manager or user.role == "primary_admin")
 
 
-def authorization(facts: Facts) -> list[Reason]:
-    if facts.actor is None:
-        return []
-    if facts.actor_user is None:
-        return [
-            Reason(
-                "unknown-user",
-                _(
-                    "{email} is not a user of this account: act as one of its users (--as EMAIL)."
-                ).format(email=facts.actor),
-            )
-        ]
-    if not may_manage(facts.terms, facts.actor_user):
-        return [
-            Reason(
-                "not-contract-manager",
-                _(
-                    "Only the contract manager ({manager}) or the account's primary admin may "
-                    "update reseller information for {holder}: ask them to make the change."
-                ).format(manager=facts.terms.manager, holder=_holder(facts)),
-            )
-        ]
-    return []
+def authorization(actor: str | None, user: User | None, terms: Terms, holder: str) -> Reason | None:
+    """The one authorization rule: may ``actor`` (the account's ``user``, None when the
+    account does not know them) change ``terms``, named ``holder`` in the sentence?
+    None when they may. Every front end and every write asks this function."""
+    if actor is None:
+        return None
+    if user is None:
+        return unknown_user(actor)
+    if not may_manage(terms, user):
+        return Reason(
+            "not-contract-manager",
+            _(
+                "Only the contract manager ({manager}) or the account's primary admin may "
+                "update reseller information for {holder}: ask them to make the change."
+            ).format(manager=terms.manager, holder=holder),
+        )
+    return None
+
+
+def unknown_user(actor: str) -> Reason:
+    return Reason(
+        "unknown-user",
+        _("{email} is not a user of this account: act as one of its users (--as EMAIL).").format(
+            email=actor
+        ),
+    )
 
 
 def _holder(facts: Facts) -> str:
-    if facts.terms.contract is not None:
-        return pgettext("reason", "contract {number}").format(number=facts.terms.contract)
-    return pgettext("reason", "subscription {id}").format(id=facts.subscription)
+    return holder_label(facts.terms, facts.subscription)
+
+
+def holder_label(terms: Terms, subscription: str) -> str:
+    """ "contract N", or "subscription ID" for the new buying model (it holds its own terms)."""
+    if terms.contract is not None:
+        return pgettext("reason", "contract {number}").format(number=terms.contract)
+    return pgettext("reason", "subscription {id}").format(id=subscription)
 
 
 def _upper_first(text: str) -> str:
@@ -112,7 +121,12 @@ def _upper_first(text: str) -> str:
 
 def eligibility(facts: Facts) -> list[Reason]:
     """Every rule that blocks a partner change, in the order of SPEC §3."""
-    reasons = authorization(facts)
+    refused = (
+        authorization(facts.actor, facts.actor_user, facts.terms, _holder(facts))
+        if facts.actor is not None
+        else None
+    )
+    reasons = [refused] if refused is not None else []
     terms = facts.terms
     # No `holder = _holder(facts)` up front: most subscriptions of a listing pass every
     # rule, and naming the holder costs a translation lookup that only a reason needs.

@@ -8,21 +8,17 @@ the exit code of SPEC §6.
 from __future__ import annotations
 
 import copy
-import functools
 import os
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from acctctl import __version__
-from acctctl.errors import AcctctlError, CancelledError
+from acctctl.errors import AcctctlError, CancelledError, ExitCode, exit_code_of
 from acctctl.i18n import _
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 
 def report(error: AcctctlError) -> None:
@@ -33,40 +29,45 @@ def report(error: AcctctlError) -> None:
         err(_("hint: {hint}").format(hint=inert(error.hint)))
 
 
-def guarded(command: Callable[P, R]) -> Callable[P, R]:
-    """Turns every error a command raises into a message and an exit code, in one place."""
+def handle(error: BaseException) -> ExitCode:
+    """Whatever stopped a command, told in one sentence on stderr; returns its exit code.
 
-    @functools.wraps(command)
-    def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return command(*args, **kwargs)
-        except (typer.Exit, typer.Abort):
-            raise
-        except AcctctlError as error:
-            report(error)
-            raise typer.Exit(error.exit_code) from None
-        except KeyboardInterrupt:
-            report(CancelledError(_("Cancelled; nothing was written.")))
-            raise typer.Exit(130) from None
-        except BrokenPipeError:
-            # The reader went away (`| head`): stop quietly, like other Unix tools.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            raise typer.Exit(0) from None
-        except Exception as error:
-            if os.environ.get("ACCTCTL_DEBUG"):
-                raise
-            from acctctl.output import err
+    The only place errors become exit codes (through ``errors.exit_code_of``)."""
+    from acctctl.output import err
 
-            err(
-                _("acctctl: internal error ({kind}): {message}").format(
-                    kind=type(error).__name__, message=str(error)[:200]
-                )
+    code = exit_code_of(error)
+    if isinstance(error, AcctctlError):
+        report(error)
+    elif isinstance(error, KeyboardInterrupt):
+        report(CancelledError(_("Cancelled; nothing was written.")))
+    elif isinstance(error, BrokenPipeError):
+        # The reader went away (`| head`): stop quietly, like other Unix tools.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    else:
+        err(
+            _("acctctl: internal error ({kind}): {message}").format(
+                kind=type(error).__name__, message=str(error)[:200]
             )
-            err(_("This is a bug in acctctl; set ACCTCTL_DEBUG=1 to see where it happened."))
-            raise typer.Exit(1) from None
+        )
+        err(_("This is a bug in acctctl; set ACCTCTL_DEBUG=1 to see where it happened."))
+    return code
 
-    return run
+
+class AcctctlGroup(TyperGroup):
+    """The root group: every command runs inside its ``invoke``, so one handler serves all."""
+
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):  # Click's own, handled by it
+            raise
+        except Exception as error:
+            if os.environ.get("ACCTCTL_DEBUG") and exit_code_of(error) == ExitCode.INTERNAL:
+                raise
+            raise typer.Exit(handle(error)) from None
+        except KeyboardInterrupt as interrupt:
+            raise typer.Exit(handle(interrupt)) from None
 
 
 @dataclass
@@ -146,6 +147,7 @@ def _version(value: bool) -> None:
 
 app = typer.Typer(
     name="acctctl",
+    cls=AcctctlGroup,
     help="See a subscription account's contracts and move them to another partner.",
     no_args_is_help=True,
     add_completion=True,
@@ -156,7 +158,6 @@ app = typer.Typer(
 
 
 @app.callback()
-@guarded
 def root(
     ctx: typer.Context,
     store: str | None = typer.Option(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from acctctl import config
-from acctctl.cli.app import guarded, state
+from acctctl.cli.app import state
 from acctctl.errors import NotFoundError, UsageError
 from acctctl.i18n import _, language
 from acctctl.output import inert, out, print_json
@@ -14,14 +14,12 @@ app = typer.Typer(no_args_is_help=True)
 
 
 @app.command("path")
-@guarded
 def path_() -> None:
     """Print where the config file is."""
     out(str(config.config_path()))
 
 
 @app.command("show")
-@guarded
 def show(
     ctx: typer.Context,
     json_: bool = typer.Option(False, "--json", help="Print JSON."),
@@ -50,7 +48,6 @@ def show(
 
 
 @app.command("get")
-@guarded
 def get(key: str = typer.Argument(..., help="One of: " + ", ".join(config.KEYS))) -> None:
     """Print one key's value in the config file."""
     if key not in config.KEYS:
@@ -73,14 +70,12 @@ def get(key: str = typer.Argument(..., help="One of: " + ", ".join(config.KEYS))
 
 
 @app.command("set")
-@guarded
 def set_(key: str, value: str) -> None:
     """Set one key in the config file (written atomically)."""
     config.save(key, value)
 
 
 @app.command("unset")
-@guarded
 def unset(key: str) -> None:
     """Remove one key from the config file."""
     config.unset(key)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from acctctl.cli.app import guarded, state
+from acctctl.cli.app import state
 from acctctl.errors import StoreError, UsageError
 from acctctl.i18n import _
 from acctctl.output import err, inert, out
@@ -17,14 +17,12 @@ app = typer.Typer(no_args_is_help=True)
 
 
 @app.command("path")
-@guarded
 def path_(ctx: typer.Context) -> None:
     """Print where the store is (password hidden)."""
     out(state(ctx).store().where())
 
 
 @app.command("init")
-@guarded
 def init(
     ctx: typer.Context,
     demo: bool = typer.Option(False, "--demo", help="Fill it with a sample account."),
@@ -59,7 +57,6 @@ def init(
 
 
 @app.command("import")
-@guarded
 def import_(
     ctx: typer.Context,
     file: str = typer.Argument(..., metavar="FILE|-", help="An account document (JSON), or -."),
@@ -106,7 +103,6 @@ def import_(
 
 
 @app.command("export")
-@guarded
 def export(
     ctx: typer.Context,
     output: str | None = typer.Option(None, "-o", "--output", metavar="FILE", help="Write here."),
@@ -127,7 +123,6 @@ def export(
 
 
 @app.command("check")
-@guarded
 def check(ctx: typer.Context) -> None:
     """Verify the store's integrity, schema and the account's invariants."""
     from acctctl import service

@@ -6,7 +6,7 @@ import itertools
 
 import typer
 
-from acctctl.cli.app import guarded, prompts_allowed, state
+from acctctl.cli.app import prompts_allowed, state
 from acctctl.cli.completion import complete_subscription
 from acctctl.errors import CancelledError, UsageError
 from acctctl.i18n import _
@@ -18,7 +18,6 @@ app = typer.Typer(no_args_is_help=True)
 
 
 @app.command("list")
-@guarded
 def list_(
     ctx: typer.Context,
     eligible: bool = typer.Option(
@@ -61,7 +60,6 @@ def list_(
 
 
 @app.command("show")
-@guarded
 def show(
     ctx: typer.Context,
     sub_id: str = typer.Argument(
@@ -81,7 +79,6 @@ def show(
 
 
 @app.command("auto-renew")
-@guarded
 def auto_renew(
     ctx: typer.Context,
     sub_id: str = typer.Argument(

@@ -17,11 +17,13 @@ from acctctl.service.admin import (
     set_auto_renew,
 )
 from acctctl.service.change import (
+    ChangePlan,
     ChangeResult,
     ResultStatus,
     change_partner,
     error_result,
-    preview_change,
+    plan_change,
+    submit,
 )
 from acctctl.service.context import (
     DEFAULT_PROPAGATION,
@@ -29,6 +31,7 @@ from acctctl.service.context import (
     as_of,
     in_effect,
     require_actor,
+    sign_in,
 )
 from acctctl.service.views import (
     CHANGE_STATUS_LABELS,
@@ -48,6 +51,7 @@ __all__ = [
     "CHANGE_STATUS_LABELS",
     "DEFAULT_PROPAGATION",
     "SUPPORT_LEVELS",
+    "ChangePlan",
     "ChangeResult",
     "Context",
     "NoticeView",
@@ -67,9 +71,11 @@ __all__ = [
     "list_subscriptions",
     "lookup_partner",
     "notices",
-    "preview_change",
+    "plan_change",
     "replace_store",
     "require_actor",
     "set_auto_renew",
     "show_subscription",
+    "sign_in",
+    "submit",
 ]

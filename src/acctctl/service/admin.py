@@ -17,7 +17,7 @@ from acctctl.errors import (
     StoreExistsError,
 )
 from acctctl.i18n import _
-from acctctl.rules import may_manage
+from acctctl.rules import authorization, holder_label
 from acctctl.service.context import Context, _settle, as_of, find_user, require_actor
 from acctctl.service.views import SubscriptionView, _find_subscription, show_subscription
 from acctctl.store.base import StoreReader
@@ -41,21 +41,12 @@ def history(ctx: Context, ident: str | None = None) -> list[Change]:
     return [as_of(c, ctx.now) for c in changes]
 
 
-def _authorize(reader: StoreReader, ctx: Context, terms: Terms) -> User:
+def _authorize(reader: StoreReader, ctx: Context, terms: Terms, holder: str) -> User:
     actor = require_actor(ctx)
     user = find_user(reader, actor)
-    if user is None:
-        raise NotAllowedError(
-            _(
-                "{email} is not a user of this account: act as one of its users (--as EMAIL)."
-            ).format(email=actor)
-        )
-    if not may_manage(terms, user):
-        raise NotAllowedError(
-            _(
-                "Only the contract manager ({manager}) or the account's primary admin may do this."
-            ).format(manager=terms.manager)
-        )
+    refused = authorization(actor, user, terms, holder_label(terms, holder))
+    if refused is not None or user is None:
+        raise NotAllowedError(refused.message if refused else "")
     return user
 
 
@@ -74,7 +65,7 @@ def cancel_change(ctx: Context, change_id: str) -> Change:
         if change is None:
             raise NotFoundError(_("No change {id} in this account.").format(id=change_id))
         terms = _holder_terms(writer, change.holder)
-        _authorize(writer, ctx, terms)
+        _authorize(writer, ctx, terms, change.holder)
         _settle(writer, change.holder, ctx.now)
         current = writer.change(change_id)
         assert current is not None
@@ -104,7 +95,7 @@ def set_auto_renew(ctx: Context, sub_id: str, on: bool) -> tuple[SubscriptionVie
     with ctx.store.write() as writer:
         sub, contract = _find_subscription(writer, sub_id)
         terms = Terms.of(sub, contract)
-        _authorize(writer, ctx, terms)
+        _authorize(writer, ctx, terms, sub.id)
         changed = terms.auto_renew != on
         if changed:
             if contract is not None:

@@ -1,9 +1,16 @@
-"""The partner change: every rule checked and the change written in one transaction."""
+"""The partner change: a plan (every rule, what it would move), then a submit that checks
+again and writes in one transaction.
+
+``plan_change`` is what the review screen (step 7) and ``--dry-run`` show; ``submit``
+decides again inside the store's write transaction, so what it writes is what the rules
+allow at that moment, whatever happened since the plan was made.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any, Literal
 
 from acctctl.domain import (
@@ -12,6 +19,8 @@ from acctctl.domain import (
     Subscription,
     Terms,
 )
+from acctctl.errors import ExitCode, RejectedError
+from acctctl.i18n import _
 from acctctl.rules import Facts, Reason, eligibility, is_unchanged
 from acctctl.service.context import (
     Context,
@@ -25,6 +34,15 @@ from acctctl.service.views import _find_subscription
 from acctctl.store.base import StoreReader
 
 ResultStatus = Literal["submitted", "would-submit", "unchanged", "rejected", "error"]
+PlanStatus = Literal["would-submit", "unchanged", "rejected"]
+
+# What the administrator can do, here, about a rule that blocks the change: the flow
+# offers these; any other reason needs someone else (support, the manager, time).
+REMEDIES: dict[str, str] = {
+    "auto-renew": "turn-auto-renew-off",
+    "change-pending": "cancel-pending-change",
+    "multiple-partners": "confirm-replace-all",
+}
 
 
 @dataclass(slots=True)
@@ -37,16 +55,14 @@ class ChangeResult:
     change: Change | None = None
     reasons: list[Reason] = field(default_factory=list)
     message: str | None = None
-    exit_code: int = 0
-    before: tuple[str, ...] = ()
-    moved: list[Subscription] = field(default_factory=list)
-    partner_names: dict[str, str] = field(default_factory=dict)
+    exit_code: int = ExitCode.OK
 
     def to_json(self) -> dict[str, Any]:
         change = None
         if self.change is not None:
             change = {
-                "id": self.change.id,
+                # A would-submit change has no id yet: the store gives it at Submit.
+                "id": self.change.id or None,
                 "from": list(self.change.from_),
                 "to": self.change.to,
                 "submitted_at": _iso(self.change.submitted_at),
@@ -64,6 +80,79 @@ class ChangeResult:
         return data
 
 
+@dataclass(frozen=True, slots=True)
+class ChangePlan:
+    """A partner change as it would be made now, toward ``partner``: every rule that
+    blocks it, what would unblock it, the partners replaced, every subscription moved
+    and when the contract details would show it. Nothing is written to make one."""
+
+    subscription: str
+    contract: str | None
+    partner: Partner
+    replace_all: bool
+    status: PlanStatus
+    reasons: tuple[Reason, ...]
+    before: tuple[str, ...]
+    moved: tuple[Subscription, ...]
+    pending: Change | None
+    partner_names: dict[str, str]
+    by: str
+    planned_at: datetime
+    effective_at: datetime
+
+    @property
+    def eligible(self) -> bool:
+        return self.status == "would-submit"
+
+    @property
+    def holder(self) -> str:
+        return self.contract or self.subscription
+
+    @property
+    def remedies(self) -> tuple[str, ...]:
+        """What would unblock the change, when every blocking rule has a remedy here
+        (e.g. ``turn-auto-renew-off``); empty when something else blocks it."""
+        if not self.reasons or any(r.code not in REMEDIES for r in self.reasons):
+            return ()
+        return tuple(REMEDIES[r.code] for r in self.reasons)
+
+    @property
+    def replaces_several(self) -> bool:
+        return len(self.before) > 1
+
+    @property
+    def change(self) -> Change:
+        """The change a submit would write (its id is given at Submit)."""
+        return Change(
+            id="",
+            contract=self.contract,
+            subscription=None if self.contract else self.subscription,
+            from_=self.before,
+            to=self.partner.csn,
+            by=self.by,
+            submitted_at=self.planned_at,
+            effective_at=self.effective_at,
+            status="pending",
+        )
+
+    def result(self) -> ChangeResult:
+        """The plan as a result: what ``--dry-run`` reports."""
+        result = ChangeResult(
+            subscription=self.subscription, status=self.status, contract=self.contract
+        )
+        if self.status == "would-submit":
+            result.change = self.change
+        elif self.status == "unchanged":
+            result.change = self.pending
+        else:
+            result.reasons = list(self.reasons)
+            result.exit_code = self.reasons[0].exit_code
+        return result
+
+    def name(self, csn: str) -> str:
+        return self.partner_names.get(csn, csn)
+
+
 def _partner_names(reader: StoreReader, csns: Iterable[str]) -> dict[str, str]:
     names: dict[str, str] = {}
     for csn in csns:
@@ -74,15 +163,9 @@ def _partner_names(reader: StoreReader, csns: Iterable[str]) -> dict[str, str]:
     return names
 
 
-def _decide(
-    reader: StoreReader,
-    ctx: Context,
-    sub_id: str,
-    partner: Partner,
-    replace_all: bool,
-) -> tuple[ChangeResult, Facts]:
-    """The outcome, and the facts it was decided on (terms and pending change in effect
-    now, the acting user)."""
+def _plan(
+    reader: StoreReader, ctx: Context, sub_id: str, partner: Partner, replace_all: bool
+) -> ChangePlan:
     sub, contract = _find_subscription(reader, sub_id)
     holder = contract.number if contract else sub.id
     terms, pending = _effective(Terms.of(sub, contract), reader.pending_change(holder), ctx.now)
@@ -91,35 +174,85 @@ def _decide(
     names = _partner_names(
         reader, (*terms.partners, *((pending.to,) if pending else ()), partner.csn)
     )
-    result = ChangeResult(
-        subscription=sub.id,
-        status="would-submit",
-        contract=contract.number if contract else None,
-        before=terms.partners,
-        moved=reader.subscriptions_of_contract(contract.number) if contract else [sub],
-        partner_names=names,
-    )
+    actor = require_actor(ctx)
+    user = find_user(reader, actor)
     facts = Facts(
         today=ctx.today,
         subscription=sub.id,
         terms=terms,
-        actor=ctx.actor,
-        actor_user=find_user(reader, ctx.actor),
+        actor=actor,
+        actor_user=user,
         pending=pending,
         pending_partner_name=names.get(pending.to) if pending else None,
         new_partner=partner,
         replace_all=replace_all,
     )
-    reasons = eligibility(facts)
-    authorization_failed = any(r.exit_code == 5 for r in reasons)
-    if not authorization_failed and is_unchanged(terms, pending, partner.csn):
-        result.status = "unchanged"
-        result.change = pending
-    elif reasons:
-        result.status = "rejected"
-        result.reasons = reasons
-        result.exit_code = reasons[0].exit_code
-    return result, facts
+    reasons = tuple(eligibility(facts))
+    authorized = not any(r.exit_code == ExitCode.NOT_ALLOWED for r in reasons)
+    status: PlanStatus = "rejected" if reasons else "would-submit"
+    if authorized and is_unchanged(terms, pending, partner.csn):
+        status = "unchanged"
+    return ChangePlan(
+        subscription=sub.id,
+        contract=contract.number if contract else None,
+        partner=partner,
+        replace_all=replace_all,
+        status=status,
+        reasons=reasons,
+        before=terms.partners,
+        moved=tuple(reader.subscriptions_of_contract(contract.number) if contract else [sub]),
+        pending=pending,
+        partner_names=names,
+        by=user.email if user is not None else actor,
+        planned_at=ctx.now,
+        effective_at=ctx.now + ctx.propagation,
+    )
+
+
+def plan_change(
+    ctx: Context, sub_id: str, partner: Partner, *, replace_all: bool = False
+) -> ChangePlan:
+    """The change toward ``partner`` as it would be made now (nothing written)."""
+    with ctx.store.read() as reader:
+        return _plan(reader, ctx, sub_id, partner, replace_all)
+
+
+def submit(ctx: Context, plan: ChangePlan) -> ChangeResult:
+    """Check every rule again and write the change, in one transaction.
+
+    A plan that is no longer allowed comes back rejected (or unchanged) with nothing
+    written; one whose contract changed partners since it was reviewed is refused, so
+    nobody submits a change they did not see."""
+    return _submit(ctx, plan.subscription, plan.partner, plan.replace_all, plan.before)
+
+
+def _submit(
+    ctx: Context,
+    sub_id: str,
+    partner: Partner,
+    replace_all: bool,
+    reviewed: tuple[str, ...] | None,
+) -> ChangeResult:
+    with ctx.store.write() as writer:
+        # The decision already sees a change whose time has come as applied; it is written
+        # down only with a new change, so a refused or unchanged command writes nothing.
+        fresh = _plan(writer, ctx, sub_id, partner, replace_all)
+        if fresh.status != "would-submit":
+            return fresh.result()
+        if reviewed is not None and fresh.before != reviewed:
+            raise RejectedError(
+                _(
+                    "The partners of {holder} changed since the review ({before}): nothing "
+                    "was written; run the change again to review it."
+                ).format(holder=fresh.holder, before=", ".join(fresh.before))
+            )
+        _settle(writer, fresh.holder, ctx.now)
+        change = replace(fresh.change, id=writer.next_change_id())
+        writer.add_change(change)
+    result = fresh.result()
+    result.status = "submitted"
+    result.change = change
+    return result
 
 
 def change_partner(
@@ -130,42 +263,11 @@ def change_partner(
     replace_all: bool = False,
     dry_run: bool = False,
 ) -> ChangeResult:
-    """Check every rule and, unless ``dry_run``, submit — in one transaction."""
-    actor = require_actor(ctx)
+    """The whole change in one call: its plan with ``dry_run``, else one transaction
+    that decides and writes (the bulk path: one transaction per subscription)."""
     if dry_run:
-        with ctx.store.read() as reader:
-            return _decide(reader, ctx, sub_id, partner, replace_all)[0]
-    with ctx.store.write() as writer:
-        # The decision already sees a change whose time has come as applied; it is written
-        # down only with a new change, so a refused or unchanged command writes nothing.
-        result, facts = _decide(writer, ctx, sub_id, partner, replace_all)
-        if result.status != "would-submit":
-            return result
-        _settle(writer, result.contract or sub_id, ctx.now)
-        user = facts.actor_user  # known: an unknown identity is rejected (unknown-user)
-        change = Change(
-            id=writer.next_change_id(),
-            contract=result.contract,
-            subscription=None if result.contract else sub_id,
-            from_=facts.terms.partners,
-            to=partner.csn,
-            by=user.email if user is not None else actor,
-            submitted_at=ctx.now,
-            effective_at=ctx.now + ctx.propagation,
-            status="pending",
-        )
-        writer.add_change(change)
-    result.status = "submitted"
-    result.change = change
-    return result
-
-
-def preview_change(
-    ctx: Context, sub_id: str, partner: Partner, *, replace_all: bool = False
-) -> ChangeResult:
-    """What a change would do, for the wizard's review screen (nothing written)."""
-    with ctx.store.read() as reader:
-        return _decide(reader, ctx, sub_id, partner, replace_all)[0]
+        return plan_change(ctx, sub_id, partner, replace_all=replace_all).result()
+    return _submit(ctx, sub_id, partner, replace_all, None)
 
 
 def error_result(sub_id: str, error: Exception, exit_code: int) -> ChangeResult:

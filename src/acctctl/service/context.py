@@ -11,6 +11,7 @@ from acctctl.domain import (
     User,
 )
 from acctctl.errors import (
+    NotAllowedError,
     UsageError,
 )
 from acctctl.i18n import _
@@ -86,3 +87,36 @@ def find_user(reader: StoreReader, email: str | None) -> User | None:
         folded = email.casefold()
         user = next((u for u in reader.users() if u.email.casefold() == folded), None)
     return user
+
+
+def sign_in(ctx: Context) -> User:
+    """Who acts, settled before anything is asked: the account's user, or
+    ``NotAllowedError`` (exit 5) for an identity the account does not know and for a user
+    who may change no partner at all (saying why, and who may)."""
+    from acctctl.rules import may_manage, unknown_user
+
+    actor = require_actor(ctx)
+    with ctx.store.read() as reader:
+        user = find_user(reader, actor)
+        if user is None:
+            raise NotAllowedError(unknown_user(actor).message)
+        if user.role == "primary_admin":
+            return user
+        if any(may_manage(Terms.of_contract(c), user) for c in reader.contracts()):
+            return user
+        if any(
+            s.contract is None and may_manage(Terms.of(s, None), user)
+            for s in reader.subscriptions()
+        ):
+            return user
+        admins = [u.email for u in reader.users() if u.role == "primary_admin"]
+    raise NotAllowedError(
+        _(
+            "{email} may change no partner: only a contract's manager or the account's "
+            "primary admin may update reseller information, and {email} manages none of "
+            "this account's contracts."
+        ).format(email=user.email),
+        hint=_("Ask the primary admin ({admins}) or a contract manager.").format(
+            admins=", ".join(admins) or "-"
+        ),
+    )

@@ -7,7 +7,7 @@ confirmations — and hands them to the same service functions the scripted path
 
 from __future__ import annotations
 
-from acctctl.errors import AcctctlError, CancelledError
+from acctctl.errors import AcctctlError, CancelledError, StoreError
 from acctctl.i18n import _
 from acctctl.output import err, inert
 from acctctl.service import Context
@@ -76,7 +76,7 @@ def _run(
         except (CancelledError, KeyboardInterrupt):
             raise
         except AcctctlError as error:
-            if error.exit_code == 6 or len(ids) <= 1:
+            if isinstance(error, StoreError) or len(ids) <= 1:
                 raise
             err(_("acctctl: {message}").format(message=inert(error.message)))
             code = error.exit_code

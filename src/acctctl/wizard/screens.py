@@ -259,9 +259,9 @@ def review(
 ) -> ChangeResult:
     """The submitted (or would-submit, unchanged, rejected) result; No at Submit cancels."""
     heading(7)
-    preview = service.preview_change(ctx, sub_id, partner, replace_all=True)
+    preview = service.plan_change(ctx, sub_id, partner, replace_all=True)
     if preview.status in ("rejected", "unchanged"):
-        return preview
+        return preview.result()
     names = preview.partner_names
     holder = preview.contract or _("subscription {id} (its own terms)").format(id=sub_id)
     card(
