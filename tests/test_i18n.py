@@ -382,17 +382,30 @@ def test_english_is_the_default(run: Run) -> None:
 
 
 def test_the_lang_flag_wins_over_the_locale(run: Run) -> None:
-    assert run("--lang", "en", "subs", "list", env=FRENCH_ENV).stdout.startswith("ID\tContract\t")
-    french = run("--lang", "fr", "subs", "list", env={"LANG": "en_US.UTF-8"}).stdout
-    assert french.startswith("ID\tContrat\tProduit\tPostes\tÉchéance")
-    assert re.search(r"\t\d{2}/\d{2}/\d{4}\t", french)
-    assert not re.search(r"\d{4}-\d{2}-\d{2}", french)
+    english = run("--lang", "en", "subs", "show", "72000000001", env=FRENCH_ENV).stdout
+    assert "Product" in english and "Produit" not in english
+    french = run("--lang", "fr", "subs", "show", "72000000001", env={"LANG": "en_US.UTF-8"})
+    assert "Produit" in french.stdout
+    assert re.search(r"\d{2}/\d{2}/\d{4}", french.stdout)
 
 
 def test_the_config_lang_wins_over_the_locale(run: Run) -> None:
     assert run("config", "set", "lang", "fr").exit_code == 0
-    assert run("subs", "list", env={"LC_ALL": "en_US.UTF-8"}).stdout.startswith("ID\tContrat\t")
-    assert run("--lang", "en", "subs", "list").stdout.startswith("ID\tContract\t")
+    shown = run("subs", "show", "72000000001", env={"LC_ALL": "en_US.UTF-8"}).stdout
+    assert "Produit" in shown
+    assert "Product" in run("--lang", "en", "subs", "show", "72000000001").stdout
+
+
+def test_piped_tables_are_the_same_in_every_language(run: Run) -> None:
+    """SPEC §8: a pipe is a contract — English names, ISO dates, codes, whatever LANG."""
+    english = run("--lang", "en", "subs", "list").stdout
+    assert english.startswith("ID\tContract\tProduct\tSeats\tTerm end")
+    assert re.search(r"\t\d{4}-\d{2}-\d{2}\t", english)
+    assert "\tauto-renew\n" in english
+    assert run("--lang", "fr", "subs", "list", env=FRENCH_ENV).stdout == english
+    assert run("--lang", "fr", "partner", "history").stdout == (
+        run("--lang", "en", "partner", "history").stdout
+    )
 
 
 def test_errors_and_hints_in_french(run: Run) -> None:

@@ -42,6 +42,7 @@ from acctctl.demo import (
 )
 from acctctl.domain import Account, AccountDocument, Change, Notice, Partner, Subscription
 from acctctl.output import card, inert, json_text, table
+from acctctl.tables import Column
 from conftest import StoreFactory
 from real_program import (
     ACCTCTL,
@@ -347,7 +348,11 @@ HOSTILE_TEXTS = (CSI, CURSOR, OSC_TITLE, OSC_LINK, BELL, C1, BIDI, FORGED, RICH_
 @pytest.mark.parametrize("terminal", [True, False], ids=["terminal", "pipe"])
 def test_table_and_card_render_any_text_inert(terminal: bool) -> None:
     stream: io.StringIO = FakeTerminal() if terminal else io.StringIO()
-    table(["Name", "Other"], ([text, text] for text in HOSTILE_TEXTS), title=CSI, stream=stream)
+    columns: list[Column[str]] = [
+        Column("Name", "Name", str, str, whole=True),
+        Column("Other", "Other", str, str),
+    ]
+    table(columns, HOSTILE_TEXTS, title=CSI, stream=stream)
     card(OSC_TITLE, [(f"Field {i}", text) for i, text in enumerate(HOSTILE_TEXTS)], stream=stream)
     drawn = stream.getvalue()
 

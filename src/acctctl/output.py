@@ -12,11 +12,16 @@ import json
 import os
 import re
 import sys
+import textwrap
 from collections.abc import Iterable, Sequence
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from acctctl.tables import Column
+
+R = TypeVar("R")
 
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 # json.dumps already escapes C0 controls; these it would pass through raw.
@@ -64,13 +69,17 @@ def color_allowed(stream: IO[str]) -> bool:
     return is_terminal(stream) and not os.environ.get("NO_COLOR")
 
 
-def console(stream: IO[str] | None = None) -> Console:
+def console(stream: IO[str] | None = None, *, width: int | None = None) -> Console:
+    """A Rich console on ``stream`` (stdout), as wide as the terminal (80 when unknown)."""
     from rich.console import Console
+
+    from acctctl.tables import terminal_width
 
     stream = stream or sys.stdout
     terminal = is_terminal(stream)
     return Console(
         file=stream,
+        width=width or terminal_width(stream),
         markup=False,
         emoji=False,
         highlight=False,
@@ -80,12 +89,51 @@ def console(stream: IO[str] | None = None) -> Console:
     )
 
 
+_COMMAND = re.compile(r"`[^`]+`")
+
+
+def fit_message(text: str, width: int, indent: str = "  ") -> str:
+    """``text`` wrapped at spaces to ``width`` columns: a command in backticks, a glued
+    value (``tables.glue``) and any word longer than the line stay whole — a pasted
+    command must be the command; the lines after the first are indented."""
+    from acctctl.tables import cell_width, glue, unglue
+
+    lines: list[str] = []
+    for line in text.split("\n"):
+        if cell_width(line) <= width:
+            lines.append(unglue(line))
+            continue
+        protected = _COMMAND.sub(lambda match: glue(match.group()), line)
+        lead = line[: len(line) - len(line.lstrip(" "))]
+        wrapped = textwrap.wrap(
+            protected,
+            width=max(width, 20),
+            subsequent_indent=lead + indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        lines.extend(unglue(piece) for piece in wrapped or [""])
+    return "\n".join(lines)
+
+
+def _fitted(text: str, stream: IO[str]) -> str:
+    """At a terminal, wrapped to its width (the terminal itself would cut words and ids);
+    in a pipe or a log, one line per message."""
+    if not is_terminal(stream):
+        from acctctl.tables import unglue
+
+        return unglue(text)
+    from acctctl.tables import terminal_width
+
+    return fit_message(text, terminal_width(stream))
+
+
 def out(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
+    sys.stdout.write(_fitted(text, sys.stdout) + "\n")
 
 
 def err(text: str = "") -> None:
-    sys.stderr.write(text + "\n")
+    sys.stderr.write(_fitted(text, sys.stderr) + "\n")
     sys.stderr.flush()
 
 
@@ -109,29 +157,33 @@ def print_json_array(items: Iterable[Any]) -> None:
 
 
 def table(
-    headers: Sequence[str],
-    rows: Iterable[Sequence[object]],
+    columns: Sequence[Column[R]],
+    records: Iterable[R],
     *,
     title: str | None = None,
+    empty: str | None = None,
     stream: IO[str] | None = None,
+    human: bool = False,
 ) -> None:
-    """A Rich table on a terminal; tab-separated plain text (streamed) when piped."""
-    stream = stream or sys.stdout
-    if not is_terminal(stream):
-        stream.write("\t".join(headers) + "\n")
-        for row in rows:
-            stream.write("\t".join(inert(cell).replace("\t", " ") for cell in row) + "\n")
-        return
-    from rich.table import Table
-    from rich.text import Text
+    """A table that fits the terminal; tab-separated text with English headers and
+    language-independent values (streamed) when piped. ``empty`` is said instead of an
+    empty table at a terminal (a pipe gets the header line alone). ``human``: drawn for
+    a person wherever it goes (the wizard's screens, which only run at a terminal)."""
+    from acctctl import tables
 
-    grid = Table(title=inert(title) if title else None, title_justify="left")
-    for index, header in enumerate(headers):
-        # Ids, numbers and dates stay whole; names and sentences fold.
-        grid.add_column(header, overflow="fold", no_wrap=index == 0)
-    for row in rows:
-        grid.add_row(*(Text(inert(cell)) for cell in row))
-    console(stream).print(grid)
+    stream = stream or sys.stdout
+    if not human and not is_terminal(stream):
+        tables.write_plain(columns, records, stream)
+        return
+    rows = list(records)
+    if not rows and empty:
+        console(stream).print(empty)
+        return
+    layout = tables.plan(columns, rows, tables.terminal_width(stream))
+    layout.draw(rows, stream, title=title)
+    footer = layout.footer()
+    if footer:
+        console(stream).print(footer, style="dim")
 
 
 def card(
@@ -146,12 +198,13 @@ def card(
             stream.write(f"  {label.ljust(width)}  {inert(value)}\n")
         return
     from rich.panel import Panel
+    from rich.table import Table
     from rich.text import Text
 
-    body = Text()
-    for i, (label, value) in enumerate(fields):
-        if i:
-            body.append("\n")
-        body.append(label.ljust(width) + "  ", style="bold")
-        body.append(inert(value))
+    # Labels stay on one line; values wrap at spaces, so an id or a date is never split.
+    body = Table.grid(padding=(0, 2))
+    body.add_column(no_wrap=True, style="bold")
+    body.add_column(overflow="fold")
+    for label, value in fields:
+        body.add_row(Text(label), Text(inert(value)))
     console(stream).print(Panel(body, title=Text(inert(title)), title_align="left", expand=False))

@@ -1,63 +1,190 @@
-"""How domain values look to a person: table rows, detail cards, partner cards.
+"""How domain values look to a person: table columns, detail cards, partner cards.
 
-Shared by the commands (`acctctl subs …`) and the wizard's screens, so both show
-the same thing. Rich is loaded only by output.py when something is drawn.
+Shared by the commands (`acctctl subs …`, `acctctl partner …`) and the wizard's
+screens, so both show the same thing. Each table column also says what it prints
+in a pipe: English names, ISO dates in UTC and rule codes, whatever the language
+(SPEC §8). Rich is loaded only by output.py/tables.py when something is drawn.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
 
-from acctctl.i18n import N_, _, format_date, format_datetime, format_number
+from acctctl.i18n import N_, _, format_date, format_number
+from acctctl.local_time import days_left, local_time, moment
 from acctctl.output import card, inert, out
+from acctctl.tables import Column, glue
 
-
-def subscription_rows(views: Iterable[object]) -> Iterator[list[str]]:
+if TYPE_CHECKING:
+    from acctctl.domain import Change
+    from acctctl.rules import Reason
     from acctctl.service import SubscriptionView
 
-    for view in views:
-        assert isinstance(view, SubscriptionView)
-        sub = view.subscription
-        pending = ""
-        if view.pending is not None:
-            pending = _("→ {name} from {when}").format(
-                name=view.name(view.pending.to), when=format_datetime(view.pending.effective_at)
-            )
-        yield [
-            sub.id,
-            sub.contract or _("subscription ID"),
-            sub.product,
-            format_number(sub.seats),
-            format_date(view.terms.term_end),
-            format_number(view.days_left),
-            _("on") if view.terms.auto_renew else _("off"),
-            ", ".join(view.name(c) for c in view.terms.partners),
-            pending,
-            _("yes") if view.eligible else ", ".join(r.code for r in view.reasons),
-        ]
+# Why a partner cannot change, in a few words for tables and menus; the sentence
+# (rules.py) says what to do, and scripts get the code.
+REASON_LABELS = {
+    "not-contract-manager": N_("not your contract"),
+    "unknown-user": N_("unknown user"),
+    "new-buying-model": N_("new buying model"),
+    "auto-renew": N_("auto-renew on"),
+    "token-flex": N_("Token Flex"),
+    "expired": N_("expired"),
+    "expiring-soon": N_("expires ≤ 90 days"),
+    "change-pending": N_("change pending"),
+    "partner-inactive": N_("partner inactive"),
+    "multiple-partners": N_("several partners"),
+}
 
 
-SUBSCRIPTION_HEADERS = (
-    N_("ID"),
-    N_("Contract"),
-    N_("Product"),
-    N_("Seats"),
-    N_("Term end"),
-    N_("Days left"),
-    N_("Auto-renew"),
-    N_("Partners"),
-    N_("Pending change"),
-    N_("Can change partner"),
-)
+def reason_label(code: str) -> str:
+    return _(REASON_LABELS[code]) if code in REASON_LABELS else code
 
 
-def headers() -> list[str]:
-    return [_(h) for h in SUBSCRIPTION_HEADERS]
+def reason_labels(reasons: Iterable[Reason]) -> str:
+    return ", ".join(reason_label(r.code) for r in reasons)
 
 
-def render_detail(detail: object) -> None:
+def _iso(value: datetime) -> str:
+    from acctctl.service.context import _iso
+
+    return _iso(value)
+
+
+def _pending_human(view: SubscriptionView, now: datetime) -> str:
+    if view.pending is None:
+        return ""
+    return _("→ {name} from {when}").format(
+        name=view.name(view.pending.to), when=glue(moment(view.pending.effective_at, now))
+    )
+
+
+def _pending_plain(view: SubscriptionView) -> str:
+    if view.pending is None:
+        return ""
+    return f"{view.pending.id} {view.pending.to} {_iso(view.pending.effective_at)}"
+
+
+def subscription_columns(now: datetime) -> list[Column[SubscriptionView]]:
+    """Billing and Orders › Subscriptions and Contracts. ``keep`` ranks what a narrow
+    terminal shows: the id and whether the partner can change always."""
+    return [
+        Column("ID", _("ID"), lambda v: v.subscription.id, lambda v: v.subscription.id, whole=True),
+        Column(
+            "Contract",
+            _("Contract"),
+            lambda v: v.subscription.contract or _("subscription ID"),
+            lambda v: v.subscription.contract or "",
+            keep=90,
+        ),
+        Column(
+            "Product",
+            _("Product"),
+            lambda v: v.subscription.product,
+            lambda v: v.subscription.product,
+            keep=70,
+        ),
+        Column(
+            "Seats",
+            _("Seats"),
+            lambda v: format_number(v.subscription.seats),
+            lambda v: str(v.subscription.seats),
+            whole=True,
+            keep=20,
+            justify="right",
+        ),
+        Column(
+            "Term end",
+            _("Term end"),
+            lambda v: format_date(v.terms.term_end),
+            lambda v: v.terms.term_end.isoformat(),
+            whole=True,
+            keep=80,
+        ),
+        Column(
+            "Days left",
+            _("Days left"),
+            lambda v: days_left(v.days_left),
+            lambda v: str(v.days_left),
+            keep=40,
+            min_text=8,
+        ),
+        Column(
+            "Auto-renew",
+            _("Auto-renew"),
+            lambda v: _("on") if v.terms.auto_renew else _("off"),
+            lambda v: "on" if v.terms.auto_renew else "off",
+            whole=True,
+            keep=10,
+        ),
+        Column(
+            "Partners",
+            _("Partners"),
+            lambda v: ", ".join(v.name(c) for c in v.terms.partners),
+            lambda v: ", ".join(v.name(c) for c in v.terms.partners),
+            keep=50,
+        ),
+        Column(
+            "Pending change",
+            _("Pending change"),
+            lambda v: _pending_human(v, now),
+            _pending_plain,
+            keep=60,
+        ),
+        Column(
+            "Can change partner",
+            _("Can change partner"),
+            lambda v: _("yes") if v.eligible else reason_labels(v.reasons),
+            lambda v: "yes" if v.eligible else ",".join(r.code for r in v.reasons),
+            min_text=13,  # "auto-renew on" on one line
+        ),
+    ]
+
+
+def _partner_list(csns: Sequence[str], names: dict[str, str]) -> str:
+    return ", ".join(f"{names[c]} ({c})" if c in names else c for c in csns)
+
+
+def change_columns(names: dict[str, str], now: datetime) -> list[Column[Change]]:
+    """`acctctl partner history`: partner names beside their CSNs, local times."""
+    return [
+        Column("Change", _("Change"), lambda c: c.id, lambda c: c.id, whole=True),
+        Column("Contract", _("Contract"), lambda c: c.holder, lambda c: c.holder, whole=True),
+        Column(
+            "From",
+            _("From"),
+            lambda c: _partner_list(c.from_, names),
+            lambda c: ",".join(c.from_),
+            keep=60,
+        ),
+        # Who the contract goes to and from when: without them, cards rather than a table.
+        Column("To", _("To"), lambda c: _partner_list([c.to], names), lambda c: c.to),
+        Column("By", _("By"), lambda c: c.by, lambda c: c.by, whole=True, keep=30),
+        Column(
+            "Submitted",
+            _("Submitted"),
+            lambda c: local_time(c.submitted_at),
+            lambda c: _iso(c.submitted_at),
+            whole=True,
+            keep=40,
+        ),
+        Column(
+            "Effective",
+            _("Effective"),
+            lambda c: local_time(c.effective_at),
+            lambda c: _iso(c.effective_at),
+            whole=True,
+        ),
+        Column("Status", _("Status"), lambda c: _(c.status), lambda c: c.status, whole=True),
+    ]
+
+
+def render_detail(detail: object, now: datetime | None = None) -> None:
+    from acctctl.clock import now as clock_now
     from acctctl.service import SubscriptionDetail
 
+    now = now or clock_now()
     assert isinstance(detail, SubscriptionDetail)
     view = detail.view
     sub = view.subscription
@@ -74,14 +201,12 @@ def render_detail(detail: object) -> None:
         (_("Contract manager"), terms.manager),
         (
             _("Term end"),
-            (
-                _("{date} ({days} days left)")
-                if view.days_left >= 0
-                else _("{date} (ended {days} days ago)")
-            ).format(date=format_date(terms.term_end), days=format_number(abs(view.days_left))),
+            _("{date} ({days})").format(
+                date=format_date(terms.term_end), days=days_left(view.days_left)
+            ),
         ),
         (_("Auto-renew"), _("on") if terms.auto_renew else _("off")),
-        (_("Partners"), ", ".join(f"{view.name(c)} ({c})" for c in terms.partners)),
+        (_("Partners"), _partner_list(terms.partners, view.partner_names)),
     ]
     if view.pending is not None:
         fields.append(
@@ -91,7 +216,7 @@ def render_detail(detail: object) -> None:
                     id=view.pending.id,
                     name=view.name(view.pending.to),
                     csn=view.pending.to,
-                    when=format_datetime(view.pending.effective_at),
+                    when=glue(moment(view.pending.effective_at, now)),
                 ),
             )
         )
@@ -105,12 +230,12 @@ def render_detail(detail: object) -> None:
     fields.append(
         (
             _("Can change partner"),
-            _("yes") if view.eligible else _("no"),
+            _("yes") if view.eligible else _("no: {why}").format(why=reason_labels(view.reasons)),
         )
     )
     card(_("Subscription {id}").format(id=sub.id), fields)
     for reason in view.reasons:
-        out(f"  ✗ {reason.code}: {inert(reason.message)}")
+        out(f"  ✗ {reason_label(reason.code)}: {inert(reason.message)}")
     if view.eligible and detail.multiple_partners:
         out(
             "  ! "

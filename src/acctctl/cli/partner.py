@@ -23,7 +23,7 @@ from acctctl.output import (
     print_json_line,
     table,
 )
-from acctctl.presentation import partner_fields
+from acctctl.presentation import change_columns, partner_fields
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -254,39 +254,18 @@ def history(
     """The partner changes: pending, applied, cancelled, with who and when."""
     from acctctl import service
 
-    changes = service.history(
-        state(ctx).context(), parse_id(ident, _("id")) if ident is not None else None
-    )
+    context = state(ctx).context()
+    changes = service.history(context, parse_id(ident, _("id")) if ident is not None else None)
     if json_:
         from acctctl.document import change_to_json
 
         print_json_array(change_to_json(c) for c in changes)
         return
     table(
-        [
-            _("Change"),
-            _("Contract"),
-            _("From"),
-            _("To"),
-            _("By"),
-            _("Submitted"),
-            _("Effective"),
-            _("Status"),
-        ],
-        (
-            [
-                c.id,
-                c.holder,
-                ", ".join(c.from_),
-                c.to,
-                c.by,
-                format_datetime(c.submitted_at),
-                format_datetime(c.effective_at),
-                _(c.status),
-            ]
-            for c in changes
-        ),
+        change_columns(service.partner_names(context), context.now),
+        changes,
         title=_("Partner changes"),
+        empty=_("No changes yet."),
     )
 
 

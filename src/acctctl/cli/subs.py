@@ -12,7 +12,7 @@ from acctctl.errors import CancelledError, UsageError
 from acctctl.i18n import _
 from acctctl.ids import parse_id
 from acctctl.output import err, inert, out, print_json, print_json_array, table
-from acctctl.presentation import headers, render_detail, subscription_rows
+from acctctl.presentation import render_detail, subscription_columns
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -56,7 +56,17 @@ def list_(
         for view in views:
             out(inert(view.subscription.id))  # a valid id is unchanged; a tampered one inert
     else:
-        table(headers(), subscription_rows(views), title=_("Subscriptions and Contracts"))
+        table(
+            subscription_columns(context.now),
+            views,
+            title=_("Subscriptions and Contracts"),
+            empty=_("No subscription to show.")
+            if eligible
+            else _(
+                "This store holds no subscriptions — `acctctl store import FILE` loads an "
+                "account, `acctctl store init --demo` a sample one."
+            ),
+        )
 
 
 @app.command("show")
@@ -71,11 +81,12 @@ def show(
     level, pending change, and every rule that blocks a change."""
     from acctctl import service
 
-    detail = service.show_subscription(state(ctx).context(), parse_id(sub_id, _("subscription id")))
+    context = state(ctx).context()
+    detail = service.show_subscription(context, parse_id(sub_id, _("subscription id")))
     if json_:
         print_json(detail.to_json())
         return
-    render_detail(detail)
+    render_detail(detail, context.now)
 
 
 @app.command("auto-renew")

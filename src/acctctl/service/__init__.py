@@ -44,6 +44,7 @@ from acctctl.service.views import (
     list_subscriptions,
     lookup_partner,
     notices,
+    partner_names,
     show_subscription,
 )
 
@@ -71,6 +72,7 @@ __all__ = [
     "list_subscriptions",
     "lookup_partner",
     "notices",
+    "partner_names",
     "plan_change",
     "replace_store",
     "require_actor",

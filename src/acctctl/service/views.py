@@ -227,6 +227,12 @@ class NoticeView:
     partner: Partner | None
 
 
+def partner_names(ctx: Context) -> dict[str, str]:
+    """Every partner's name by CSN, to show names beside the CSNs of a history."""
+    with ctx.store.read() as reader:
+        return {p.csn: p.name for p in reader.partners()}
+
+
 def account_users(ctx: Context) -> list[User]:
     with ctx.store.read() as reader:
         return reader.users()

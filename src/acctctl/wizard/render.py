@@ -7,16 +7,16 @@ partner called ``[red]x`` or holding an escape sequence prints as it is.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
 
 from acctctl import presentation
-from acctctl.domain import User
-from acctctl.i18n import _, ngettext
-from acctctl.output import console, err, inert, is_terminal, table
+from acctctl.domain import Subscription, User
+from acctctl.i18n import _, format_number, ngettext
+from acctctl.output import console, err, inert, table
 from acctctl.rules import Reason
 from acctctl.service import SubscriptionView
 from acctctl.steps import step
+from acctctl.tables import Column
 
 
 def _mark(text: str) -> str:
@@ -45,12 +45,6 @@ ROLES = {
     "secondary_admin": _mark("secondary admin"),
     "user": _mark("user"),
 }
-
-# Fitting the ten columns of Subscriptions and Contracts into 120 columns: ids and dates
-# whole, names wrapped, and room for the longest reason code ("new-buying-model").
-_WHOLE = {"ID", "Term end"}
-_MIN_WIDTH = {"Product": 14, "Partners": 14, "Can change partner": 16}
-_MAX_WIDTH = {"Product": 22, "Partners": 22, "Contract": 12}
 
 
 def heading(number: int) -> None:
@@ -90,42 +84,21 @@ def partners_text(csns: Sequence[str], names: dict[str, str]) -> str:
     return ", ".join(f"{names.get(csn, csn)} ({csn})" for csn in csns)
 
 
-def subscriptions_table(views: Sequence[SubscriptionView]) -> None:
+def subscriptions_table(views: Sequence[SubscriptionView], now: datetime | None = None) -> None:
     """Billing and Orders › Subscriptions and Contracts, as `acctctl subs list` prints it,
-    fitted to the screen: ids and dates kept whole, columns empty for every row left out."""
-    headers = presentation.headers()
-    rows = list(presentation.subscription_rows(views))
-    if not is_terminal(console().file):
-        table(headers, rows)
-        return
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
+    fitted to the screen (``presentation.subscription_columns``)."""
+    from acctctl.clock import now as clock_now
 
-    kept = [i for i in range(len(headers)) if any(row[i] for row in rows)] or [0]
-    grid = Table(
+    table(
+        presentation.subscription_columns(now or clock_now()),
+        views,
         title=_("Subscriptions and Contracts"),
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        show_edge=False,
-        collapse_padding=True,
+        empty=_("This account has no subscriptions."),
+        human=True,
     )
-    for i in kept:
-        name = presentation.SUBSCRIPTION_HEADERS[i]
-        grid.add_column(
-            headers[i],
-            no_wrap=name in _WHOLE,
-            min_width=_MIN_WIDTH.get(name),
-            max_width=_MAX_WIDTH.get(name),
-            overflow="fold",
-        )
-    for row in rows:
-        grid.add_row(*(Text(inert(row[i])) for i in kept))
-    console().print(grid)
 
 
-def moved_table(moved: Sequence[Any]) -> None:
+def moved_table(moved: Sequence[Subscription]) -> None:
     """The subscriptions a change moves (all those of the contract)."""
     say(
         ngettext(
@@ -134,10 +107,21 @@ def moved_table(moved: Sequence[Any]) -> None:
             len(moved),
         ).format(n=len(moved))
     )
-    table(
-        [_("Subscription"), _("Product"), _("Seats"), _("Plan")],
-        ([s.id, s.product, str(s.seats), s.plan] for s in moved),
-    )
+    columns: list[Column[Subscription]] = [
+        Column("Subscription", _("Subscription"), lambda s: s.id, lambda s: s.id, whole=True),
+        Column("Product", _("Product"), lambda s: s.product, lambda s: s.product),
+        Column(
+            "Seats",
+            _("Seats"),
+            lambda s: format_number(s.seats),
+            lambda s: str(s.seats),
+            whole=True,
+            keep=20,
+            justify="right",
+        ),
+        Column("Plan", _("Plan"), lambda s: s.plan, lambda s: s.plan, whole=True, keep=10),
+    ]
+    table(columns, moved, human=True)
 
 
 def user_label(user: User) -> str:

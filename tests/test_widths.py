@@ -1,0 +1,185 @@
+"""Tables and messages at the widths people have (issue 11): layout, cards, COLUMNS,
+local times, messages wrapped at words. The screens of the real program at 60–120
+columns are read in tests/test_screens.py."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from acctctl import tables
+from acctctl.i18n import set_language
+from acctctl.local_time import days_left, local_time, relative
+from acctctl.output import fit_message, table
+from acctctl.tables import Column, glue, plan
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+ROWS = [
+    ("72000000001", "Architecture, Engineering & Construction Collection", "2028-01-05"),
+    ("72000000002", "Revit", "2027-06-19"),
+]
+COLUMNS: list[Column[tuple[str, str, str]]] = [
+    Column("ID", "ID", lambda r: r[0], lambda r: r[0], whole=True),
+    Column("Product", "Product", lambda r: r[1], lambda r: r[1], keep=50),
+    Column("Term end", "Term end", lambda r: r[2], lambda r: r[2], whole=True, keep=80),
+]
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.fixture(autouse=True)
+def plain(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("TZ", "UTC")
+    import time
+
+    time.tzset()
+    set_language("en")
+
+
+def drawn(width: int, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("COLUMNS", str(width))
+    stream = Terminal()
+    table(COLUMNS, ROWS, title="Subscriptions", stream=stream)
+    return ANSI.sub("", stream.getvalue())
+
+
+@pytest.mark.parametrize("width", [20, 30, 40, 60, 80, 120])
+def test_ids_and_dates_are_never_split_and_no_line_is_wider_than_the_terminal(
+    width: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    screen = drawn(width, monkeypatch)
+    for line in screen.splitlines():
+        assert len(line.rstrip()) <= width, (width, line)
+    for row in ROWS:
+        assert row[0] in screen
+        if width >= 40:
+            assert row[2] in screen
+    if width >= 40:
+        assert all(word in screen.split() for word in ROWS[0][1].split())  # wrapped at words
+
+
+def test_the_least_useful_column_goes_first_and_the_footer_names_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    screen = drawn(36, monkeypatch)  # 11 + 13 + 10 + gaps > 36: the product goes
+    assert "2028-01-05" in screen and "Revit" not in screen
+    assert "Not shown at this width: Product." in " ".join(screen.split())
+
+
+def test_when_the_essential_columns_do_not_fit_each_record_is_a_card() -> None:
+    essential = [Column(c.name, c.label, c.human, c.plain, whole=c.whole) for c in COLUMNS]
+    layout = plan(essential, ROWS, 30)
+    assert layout.cards
+    stream = Terminal()
+    layout.draw(ROWS, stream)
+    lines = ANSI.sub("", stream.getvalue()).splitlines()
+    assert "ID        72000000001" in lines and "Term end  2028-01-05" in lines
+    assert max(len(line) for line in lines) <= 30
+
+
+def test_columns_take_the_width_their_content_needs() -> None:
+    layout = plan(COLUMNS, ROWS, 200)
+    assert layout.widths == [11, len(ROWS[0][1]), 10]
+    assert not layout.dropped and not layout.cards
+
+
+def test_a_glued_value_stays_on_one_line_when_its_cell_wraps() -> None:
+    text = "→ CADpro Lyon from " + glue("2026-11-26 10:30 CET (in 59 min)")
+    lines = tables.wrap(text, 34)
+    assert "2026-11-26 10:30 CET (in 59 min)" in lines
+    assert all(tables.GLUE not in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("0", 80), ("abc", 80), ("99999", 80), ("-5", 80), ("19", 80), ("60", 60), ("132", 132)],
+)
+def test_columns_that_make_no_sense_mean_80(
+    value: str, expected: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", value)
+    assert tables.terminal_width(Terminal()) == expected
+
+
+def test_piped_output_is_tab_separated_with_one_header_line_of_english_names() -> None:
+    stream = io.StringIO()
+    set_language("fr")
+    try:
+        table(COLUMNS, ROWS, title="Abonnements", stream=stream)
+    finally:
+        set_language("en")
+    assert stream.getvalue().splitlines() == [
+        "ID\tProduct\tTerm end",
+        "\t".join(ROWS[0]),
+        "\t".join(ROWS[1]),
+    ]
+
+
+def test_an_empty_table_says_so_at_a_terminal_and_gives_the_header_in_a_pipe() -> None:
+    screen = Terminal()
+    table(COLUMNS, [], empty="No changes yet.", stream=screen)
+    assert ANSI.sub("", screen.getvalue()).strip() == "No changes yet."
+    pipe = io.StringIO()
+    table(COLUMNS, [], empty="No changes yet.", stream=pipe)
+    assert pipe.getvalue() == "ID\tProduct\tTerm end\n"
+
+
+NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
+
+
+def test_times_are_local_with_the_zone_and_how_far_away(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", "Europe/Paris")
+    time.tzset()
+    assert local_time(datetime(2026, 11, 26, 10, 30, tzinfo=UTC)) == "2026-11-26 11:30 CET"
+    assert local_time(datetime(2026, 7, 1, 10, 30, tzinfo=UTC)) == "2026-07-01 12:30 CEST"
+    monkeypatch.setenv("TZ", "Asia/Kolkata")
+    time.tzset()
+    assert local_time(NOW) == "2026-11-26 15:00 IST"
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+
+
+@pytest.mark.parametrize(
+    ("minutes", "expected"),
+    [
+        (59, "in 59 min"),
+        (0, "now"),
+        (-3, "3 min ago"),
+        (180, "in 3 h"),
+        (-60 * 24 * 20, "20 days ago"),
+    ],
+)
+def test_relative_phrases(minutes: int, expected: str) -> None:
+    from datetime import timedelta
+
+    assert relative(NOW + timedelta(minutes=minutes), NOW) == expected
+
+
+def test_days_left_never_reads_negative() -> None:
+    assert days_left(400) == "400 days"
+    assert days_left(1) == "1 day"
+    assert days_left(0) == "ends today"
+    assert days_left(-20) == "ended 20 days ago"
+
+
+def test_messages_wrap_at_words_and_never_inside_a_command() -> None:
+    command = "`acctctl partner cancel CHG-000001 --store /tmp/a-long/path/account.db`"
+    text = f"acctctl: No change CHG-000009 in this account. Withdraw the other: {command}"
+    for width in (30, 40, 60, 80):
+        wrapped = fit_message(text, width)
+        assert command in wrapped.splitlines()[-1] or any(
+            command in line for line in wrapped.splitlines()
+        )
+        words = re.findall(r"\S+", text)
+        assert re.findall(r"\S+", wrapped) == words  # nothing cut or lost
+        for line in wrapped.splitlines():
+            assert len(line) <= width or command in line
