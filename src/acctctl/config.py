@@ -32,9 +32,9 @@ def config_path() -> Path:
     base = home()
     if base is not None:
         return base / "config" / "config.toml"
-    import platformdirs
+    from acctctl.dirs import user_config_path
 
-    return platformdirs.user_config_path("acctctl") / "config.toml"
+    return user_config_path() / "config.toml"
 
 
 def _validate(key: str, value: Any) -> Any:

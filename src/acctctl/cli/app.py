@@ -8,8 +8,10 @@ the exit code of SPEC §6.
 from __future__ import annotations
 
 import copy
+import importlib
 import os
 import sys
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -145,7 +147,7 @@ def _version(value: bool) -> None:
         raise typer.Exit(0)
 
 
-app = typer.Typer(
+_root = typer.Typer(
     name="acctctl",
     cls=AcctctlGroup,
     help="See a subscription account's contracts and move them to another partner.",
@@ -157,7 +159,7 @@ app = typer.Typer(
 )
 
 
-@app.callback()
+@_root.callback()
 def root(
     ctx: typer.Context,
     store: str | None = typer.Option(
@@ -198,18 +200,40 @@ def root(
     ctx.call_on_close(current.close)
 
 
-def _register() -> None:
-    from acctctl.cli import config_commands, partner, store_commands, subs
-
-    app.add_typer(subs.app, name="subs", help="Billing and Orders › Subscriptions and Contracts.")
-    app.add_typer(partner.app, name="partner", help="Find a partner, change partner, history.")
-    app.add_typer(
-        store_commands.app, name="store", help="Create, import, export and check the store."
-    )
-    app.add_typer(config_commands.app, name="config", help="The config file.")
+def _group(name: str, module: str, *, help: str) -> tuple[str, str, str]:
+    return name, module, help
 
 
-_register()
+# The command groups, each imported only when it runs (or the whole app is asked for):
+# a command pays for its own group's imports, not the other three's.
+_GROUPS = (
+    _group("subs", "acctctl.cli.subs", help="Billing and Orders › Subscriptions and Contracts."),
+    _group("partner", "acctctl.cli.partner", help="Find a partner, change partner, history."),
+    _group(
+        "store", "acctctl.cli.store_commands", help="Create, import, export and check the store."
+    ),
+    _group("config", "acctctl.cli.config_commands", help="The config file."),
+)
+
+
+def _app_with(real: Collection[str]) -> typer.Typer:
+    """The root command with every group: those named in ``real`` imported and whole, the
+    others as their name and help only (what the root's `--help` shows of them)."""
+    built = copy.copy(_root)
+    built.registered_groups = []  # the copy's own list: `_root` stays without groups
+    for name, module, help in _GROUPS:
+        group = importlib.import_module(module).app if name in real else typer.Typer()
+        built.add_typer(group, name=name, help=help)
+    return built
+
+
+def __getattr__(name: str) -> Any:
+    """``app``: the whole application, every group imported (tests, generated docs)."""
+    if name == "app":
+        whole = _app_with({group for group, _module, _help in _GROUPS})
+        globals()["app"] = whole
+        return whole
+    raise AttributeError(name)
 
 
 def _language_before_parsing(args: list[str]) -> str | None:
@@ -234,29 +258,26 @@ _ROOT_OPTIONS_WITH_VALUE = ("--store", "--as", "--lang")
 
 
 def _only_group(args: list[str]) -> typer.Typer:
-    """``app``, or a copy holding only the command group ``args`` run when nothing else
-    can be shown (no root option but the global ones, no shell completion): Typer builds
-    every command it holds at each start, which costs more than the other groups' use."""
+    """The application for this command line: only the group it runs is imported and
+    built (Typer builds every command it holds at each start, and each group's module
+    imports its own dependencies). Shell completion gets every group whole."""
     if "_ACCTCTL_COMPLETE" in os.environ:
-        return app
+        return _app_with({group for group, _module, _help in _GROUPS})
     value_follows = False
     for arg in args:
         if value_follows:
             value_follows = False
         elif arg in _ROOT_OPTIONS_WITH_VALUE:
             value_follows = True
-        elif arg.startswith(tuple(f"{option}=" for option in _ROOT_OPTIONS_WITH_VALUE)):
+        elif arg == "--":  # what follows is not an option: let Click decide with every group
+            return _app_with({group for group, _module, _help in _GROUPS})
+        elif arg.startswith("-"):  # --help, --version, --store=…, completion options
             continue
-        elif arg.startswith("-"):  # --help, --version, completion options, --, mistakes
-            return app
         else:
-            groups = [g for g in app.registered_groups if g.name == arg]
-            if not groups:
-                return app
-            trimmed = copy.copy(app)
-            trimmed.registered_groups = groups
-            return trimmed
-    return app
+            # The first word that is not an option names the group (or nothing we know:
+            # Click then says so, with every group's name in its help).
+            return _app_with({arg})
+    return _app_with(())
 
 
 def main(argv: list[str] | None = None) -> int:

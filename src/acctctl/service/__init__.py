@@ -8,45 +8,67 @@ contract.
 
 from __future__ import annotations
 
-from acctctl.service.admin import (
-    cancel_change,
-    check_invariants,
-    get_change,
-    history,
-    replace_store,
-    set_auto_renew,
-)
-from acctctl.service.change import (
-    ChangePlan,
-    ChangeResult,
-    ResultStatus,
-    change_partner,
-    error_result,
-    plan_change,
-    submit,
-)
-from acctctl.service.context import (
-    DEFAULT_PROPAGATION,
-    Context,
-    as_of,
-    in_effect,
-    require_actor,
-    sign_in,
-)
-from acctctl.service.views import (
-    CHANGE_STATUS_LABELS,
-    SUPPORT_LEVELS,
-    NoticeView,
-    SubscriptionDetail,
-    SubscriptionView,
-    account_users,
-    is_user,
-    list_subscriptions,
-    lookup_partner,
-    notices,
-    partner_names,
-    show_subscription,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from acctctl.service.admin import (
+        cancel_change,
+        check_invariants,
+        get_change,
+        history,
+        replace_store,
+        set_auto_renew,
+    )
+    from acctctl.service.change import (
+        ChangePlan,
+        ChangeResult,
+        ResultStatus,
+        change_partner,
+        error_result,
+        plan_change,
+        submit,
+    )
+    from acctctl.service.context import (
+        DEFAULT_PROPAGATION,
+        Context,
+        as_of,
+        in_effect,
+        require_actor,
+        sign_in,
+    )
+    from acctctl.service.views import (
+        CHANGE_STATUS_LABELS,
+        SUPPORT_LEVELS,
+        NoticeView,
+        SubscriptionDetail,
+        SubscriptionView,
+        account_users,
+        is_user,
+        list_subscriptions,
+        lookup_partner,
+        notices,
+        partner_names,
+        show_subscription,
+    )
+
+# Each name is imported from its module on first use, the modules tried in this order:
+# `subs list` needs the views only, not the change and admin use cases (and what they
+# import), at every start. The imports above are for type checkers; `__all__` below.
+_MODULES = ("views", "context", "change", "admin")
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        for module in _MODULES:
+            value = getattr(importlib.import_module(f"{__name__}.{module}"), name, _MISSING)
+            if value is not _MISSING:
+                globals()[name] = value
+                return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+_MISSING = object()
 
 __all__ = [
     "CHANGE_STATUS_LABELS",

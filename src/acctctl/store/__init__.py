@@ -77,9 +77,9 @@ def default_store_path() -> Path:
     home = os.environ.get("ACCTCTL_HOME")
     if home:
         return Path(home).expanduser() / "data" / "account.db"
-    import platformdirs
+    from acctctl.dirs import user_data_path
 
-    return platformdirs.user_data_path("acctctl") / "account.db"
+    return user_data_path() / "account.db"
 
 
 def redact(target: str) -> str:

@@ -1,0 +1,100 @@
+"""Start-up guards (docs/performance.md, issue 16): what a command imports, not its time.
+
+* A command imports its own command group only, and `subs list` the views only — not
+  the change and admin use cases, nor the other groups' modules.
+* `--help` reads no store, and neither it nor a listing imports platformdirs on Linux
+  (the XDG folders are worked out by `acctctl.dirs`).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from real_program import CLAIRE, environment, run
+
+_PROBE = """
+import atexit, os, runpy, sys
+def report():
+    sys.stderr.write("\\nLOADED: " + " ".join(sorted(sys.modules)) + "\\n")
+atexit.register(report)
+sys.argv = ["acctctl", *sys.argv[1:]]
+runpy.run_module("acctctl", run_name="__main__", alter_sys=True)
+"""
+
+
+def loaded_by(env: dict[str, str], *args: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+    lines = [line for line in done.stderr.splitlines() if line.startswith("LOADED:")]
+    assert lines, done.stderr
+    return done, set(lines[-1].removeprefix("LOADED:").split())
+
+
+@pytest.fixture
+def home_env(tmp_path: Path) -> dict[str, str]:
+    """The real default paths: a scratch HOME, no ACCTCTL_HOME, no XDG variables."""
+    env = environment(tmp_path / "unused", None, user=CLAIRE)
+    del env["ACCTCTL_HOME"]
+    for variable in ("XDG_CONFIG_HOME", "XDG_DATA_HOME"):
+        env.pop(variable, None)
+    env["HOME"] = str(tmp_path / "home")
+    assert run(env, "store", "init", "--demo").returncode == 0
+    return env
+
+
+OTHER_GROUPS = {
+    "subs": {"acctctl.cli.partner", "acctctl.cli.store_commands", "acctctl.cli.config_commands"},
+    "partner": {"acctctl.cli.subs", "acctctl.cli.store_commands", "acctctl.cli.config_commands"},
+}
+
+
+def test_a_listing_imports_its_group_and_the_views_only(home_env: dict[str, str]) -> None:
+    done, loaded = loaded_by(home_env, "subs", "list", "--json")
+    assert done.returncode == 0, done.stderr
+    assert '"id": "72000000001"' in done.stdout
+    assert "acctctl.cli.subs" in loaded and "acctctl.service.views" in loaded
+    assert loaded & OTHER_GROUPS["subs"] == set()
+    assert loaded & {"acctctl.service.change", "acctctl.service.admin"} == set()
+    if sys.platform == "linux":
+        assert "platformdirs" not in loaded
+
+
+def test_partner_lookup_imports_its_group_only(home_env: dict[str, str]) -> None:
+    done, loaded = loaded_by(home_env, "--as", CLAIRE, "partner", "lookup", "5550002222")
+    assert done.returncode == 0, done.stderr
+    assert "acctctl.cli.partner" in loaded
+    assert loaded & OTHER_GROUPS["partner"] == set()
+
+
+@pytest.mark.parametrize("args", [("--help",), ("subs", "--help"), ()])
+def test_help_reads_no_store(home_env: dict[str, str], args: tuple[str, ...]) -> None:
+    done, loaded = loaded_by(home_env, *args)
+    assert "Usage: acctctl" in done.stdout + done.stderr
+    assert loaded & {"sqlite3", "acctctl.store.sqlite", "acctctl.service"} == set()
+    if sys.platform == "linux":
+        assert "platformdirs" not in loaded
+
+
+def test_root_help_lists_every_group_and_a_group_runs_whole(home_env: dict[str, str]) -> None:
+    shown = run(home_env, "--help").stdout
+    for group in ("subs", "partner", "store", "config"):
+        assert f"  {group} " in shown
+    assert "list" in run(home_env, "subs", "--help").stdout
+    assert "No such command 'nope'" in run(home_env, "nope").stderr
+
+
+def test_the_whole_app_is_there_for_tools() -> None:
+    from acctctl.cli.app import app
+
+    assert {g.name for g in app.registered_groups} == {"subs", "partner", "store", "config"}
+    assert all(g.typer_instance.registered_commands for g in app.registered_groups)
