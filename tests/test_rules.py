@@ -169,3 +169,22 @@ def test_unchanged(
 ) -> None:
     terms = replace(TERMS, partners=partners)
     assert is_unchanged(terms, pending_to(pending) if pending else None, csn) is unchanged
+
+
+@pytest.mark.parametrize(("name", "case", "_codes"), CASES, ids=[c[0] for c in CASES])
+def test_only_the_named_codes_name_the_subscription(
+    name: str, case: Facts, _codes: list[str]
+) -> None:
+    """A listing works out once per contract every reason not in NAMING_THE_SUBSCRIPTION."""
+    from acctctl.rules import NAMING_THE_SUBSCRIPTION
+
+    one = eligibility(replace(case, subscription="72000000001"))
+    other = eligibility(replace(case, subscription="72000000999"))
+    assert [r.code for r in one] == [r.code for r in other]
+    for a, b in zip(one, other, strict=True):
+        if case.terms.contract is None:
+            continue  # a new-model subscription is its own holder: never shared
+        if a.code in NAMING_THE_SUBSCRIPTION:
+            assert a.message != b.message  # the set holds no code that does not need to be
+        else:
+            assert a.message == b.message, name

@@ -53,6 +53,11 @@ def json_text(value: Any, *, indent: int | None = None) -> str:
         text = _COMPACT.encode(value)
     else:
         text = json.dumps(value, ensure_ascii=False, indent=indent)
+    return safe_json(text)
+
+
+def safe_json(text: str) -> str:
+    """JSON text with the control and bidi characters JSON lets through escaped."""
     if text.isascii() and "\x7f" not in text:  # DEL is the one ASCII character to escape
         return text
     return _UNSAFE_IN_JSON.sub(_escape_in_json, text)
@@ -148,10 +153,15 @@ def print_json_line(value: Any) -> None:
 
 def print_json_array(items: Iterable[Any]) -> None:
     """Stream a JSON array item by item: constant memory for 100,000 rows."""
+    print_json_array_text(json_text(item) for item in items)
+
+
+def print_json_array_text(items: Iterable[str]) -> None:
+    """A JSON array of items already encoded (compact, one per line), streamed."""
     write = sys.stdout.write
     first = True
-    for item in items:
-        write(("[\n  " if first else ",\n  ") + json_text(item))
+    for text in items:
+        write(("[\n  " if first else ",\n  ") + text)
         first = False
     write("[]\n" if first else "\n]\n")
 

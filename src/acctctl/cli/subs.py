@@ -11,7 +11,7 @@ from acctctl.cli.completion import complete_subscription
 from acctctl.errors import CancelledError, UsageError
 from acctctl.i18n import _
 from acctctl.ids import parse_id
-from acctctl.output import err, inert, out, print_json, print_json_array, table
+from acctctl.output import err, inert, out, print_json, print_json_array_text, table
 from acctctl.presentation import render_detail, subscription_columns
 
 app = typer.Typer(no_args_is_help=True)
@@ -51,7 +51,9 @@ def list_(
             ).format(email=inert(context.actor))
         )
     if json_:
-        print_json_array(v.to_json() for v in views)
+        from acctctl.listing_json import subscription_lines
+
+        print_json_array_text(subscription_lines(views))
     elif ids:
         for view in views:
             out(inert(view.subscription.id))  # a valid id is unchanged; a tampered one inert

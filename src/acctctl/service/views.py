@@ -20,7 +20,14 @@ from acctctl.errors import (
     NotFoundError,
 )
 from acctctl.i18n import N_, _
-from acctctl.rules import Facts, Reason, days_left, eligibility
+from acctctl.rules import (
+    NAMING_THE_SUBSCRIPTION,
+    Facts,
+    Reason,
+    candidates,
+    days_left,
+    eligibility,
+)
 from acctctl.service.context import Context, _effective, _iso, find_user
 from acctctl.store.base import StoreReader
 
@@ -113,7 +120,12 @@ class _Account:
         self.names = {p.csn: p.name for p in reader.partners()}
         self.actor_user: User | None = find_user(reader, ctx.actor)
         self.today = ctx.today
-        self.passing: dict[str, bool] = {}  # contract number → its subscriptions pass every rule
+        # contract number → the reasons of its subscriptions, when they do not name the
+        # subscription (rules.NAMING_THE_SUBSCRIPTION): () when they pass every rule.
+        # Bounded (emptied when full) so a listing's memory does not grow with the account;
+        # a contract's subscriptions usually have neighbouring ids, so it is nearly always
+        # found.
+        self.reasons_of: dict[str, tuple[Reason, ...]] = {}
 
     def view(
         self,
@@ -130,12 +142,15 @@ class _Account:
         """The view from ``terms`` and ``pending`` as they are in effect now (``_effective``)."""
         today = self.today
         holder = terms.contract
-        if holder is not None and self.passing.get(holder):
-            # Another subscription of this contract passed every rule with the same terms,
-            # and no rule looks at the subscription itself (see `Facts`): so does this one.
-            return SubscriptionView(
-                sub, terms, days_left(terms.term_end, today), pending, self.names, ()
-            )
+        if holder is not None:
+            shared = self.reasons_of.get(holder)
+            if shared is not None:
+                # Another subscription of this contract had these reasons with the same
+                # terms; no rule looks at the subscription itself (see `Facts`), and these
+                # messages do not name it: so has this one.
+                return SubscriptionView(
+                    sub, terms, days_left(terms.term_end, today), pending, self.names, shared
+                )
         facts = Facts(
             today=today,
             subscription=sub.id,
@@ -153,28 +168,50 @@ class _Account:
             self.names,
             tuple(eligibility(facts)),
         )
-        if holder is not None:
-            self.passing[holder] = view.eligible
+        if holder is not None and not any(
+            r.code in NAMING_THE_SUBSCRIPTION for r in view.reasons
+        ):
+            if len(self.reasons_of) >= _REMEMBERED:
+                self.reasons_of.clear()
+            self.reasons_of[holder] = view.reasons
         return view
 
 
+_REMEMBERED = 4096
+"""Contracts a listing remembers at once (their terms in effect, whether they pass)."""
+
+
 def list_subscriptions(ctx: Context, *, eligible_only: bool = False) -> Iterator[SubscriptionView]:
-    """Billing and Orders › Subscriptions and Contracts, streamed in id order."""
+    """Billing and Orders › Subscriptions and Contracts, streamed in id order.
+
+    The store streams each subscription with its contract; what a contract's
+    subscriptions share (its terms and pending change in effect now, whether they pass
+    the rules) is worked out once per contract, in a bounded memory. With
+    ``eligible_only`` the store selects the candidates (``rules.candidates``) and the
+    rules decide on each of them, as on every other subscription."""
     with ctx.store.read() as reader:
         account = _Account(reader, ctx)
+        selection = None
+        if eligible_only:
+            selection = candidates(ctx.today, ctx.now, ctx.actor, account.actor_user)
+            if selection is None:
+                return
         pending = reader.pending_changes()
-        # A contract's subscriptions share its terms: work them out once per contract,
-        # not once per subscription (20,000 contracts for 100,000 subscriptions).
-        in_effect_of = {
-            c.number: _effective(Terms.of_contract(c), pending.get(c.number), ctx.now)
-            for c in reader.contracts()
-        }
-        for sub in reader.subscriptions():
-            shared = in_effect_of.get(sub.contract) if sub.contract else None
-            if shared is None:
-                view = account.view(sub, None, pending.get(sub.contract or sub.id))
+        # Contract → (the Contract read, its terms and pending change in effect now).
+        shared: dict[str, tuple[Contract, Terms, Change | None]] = {}
+        for sub, contract in reader.listing(selection):
+            if contract is None:
+                view = account.view(sub, None, pending.get(sub.id))
             else:
-                view = account.view_in_effect(sub, *shared)
+                known = shared.get(contract.number)
+                if known is None or known[0] is not contract:
+                    if len(shared) >= _REMEMBERED:
+                        shared.clear()
+                    terms, in_effect = _effective(
+                        Terms.of_contract(contract), pending.get(contract.number), ctx.now
+                    )
+                    known = shared[contract.number] = (contract, terms, in_effect)
+                view = account.view_in_effect(sub, known[1], known[2])
             if eligible_only and not view.eligible:
                 continue
             yield view

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from acctctl.domain import (
     Account,
@@ -23,6 +23,9 @@ from acctctl.domain import (
     Subscription,
     User,
 )
+
+if TYPE_CHECKING:
+    from acctctl.rules import Candidates
 
 
 class StoreReader(Protocol):
@@ -49,6 +52,15 @@ class StoreReader(Protocol):
         ...
 
     def subscription(self, id: str) -> Subscription | None: ...
+
+    def listing(
+        self, candidates: Candidates | None = None
+    ) -> Iterator[tuple[Subscription, Contract | None]]:
+        """Every subscription with its contract (None for the new buying model), ordered
+        by id and streamed: memory does not grow with the account. Consecutive rows of one
+        contract share one ``Contract`` object. With ``candidates``, only the rows that
+        may be eligible (``rules.Candidates``: a superset, the rules still decide)."""
+        ...
 
     def subscriptions_of_contract(self, number: str) -> list[Subscription]:
         """Ordered by id."""

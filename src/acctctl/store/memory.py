@@ -22,6 +22,7 @@ from acctctl.domain import (
     Notice,
     Partner,
     Subscription,
+    Terms,
     User,
 )
 from acctctl.errors import (
@@ -33,6 +34,7 @@ from acctctl.errors import (
     StoreSchemaError,
 )
 from acctctl.i18n import _
+from acctctl.rules import Candidates
 from acctctl.store.base import StoreReader
 
 _CHANGE_ID = re.compile(r"CHG-([0-9]+)")
@@ -232,6 +234,21 @@ class DocumentView:
             ]
         for index in self._subscription_order:
             yield subscriptions[index]
+
+    def listing(
+        self, candidates: Candidates | None = None
+    ) -> Iterator[tuple[Subscription, Contract | None]]:
+        pending = self.pending_changes() if candidates is not None else {}
+        for subscription in self.subscriptions():
+            contract = (
+                None if subscription.contract is None else self.contract(subscription.contract)
+            )
+            if candidates is not None and (
+                contract is None
+                or not candidates.admits(Terms.of_contract(contract), pending.get(contract.number))
+            ):
+                continue
+            yield subscription, contract
 
     def subscription(self, id: str) -> Subscription | None:
         index = self._subscriptions.get(id)

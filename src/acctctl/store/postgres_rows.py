@@ -26,6 +26,7 @@ from acctctl.domain import (
 )
 from acctctl.errors import StoreError
 from acctctl.i18n import _
+from acctctl.rules import Candidates
 from acctctl.store import postgres_schema as schema
 from acctctl.store.memory import (
     change_number,
@@ -47,6 +48,24 @@ T = TypeVar("T")
 Row = tuple[Any, ...]
 
 _BATCH = 2000
+_LISTING_COLUMNS = (
+    "SELECT s.id, s.product, s.seats, s.plan, s.contract, s.manager, s.term_end, s.auto_renew,"
+    " s.partners, c.manager, c.term_end, c.auto_renew, c.agreement, c.partners"
+    " FROM acctctl_subscriptions AS s"
+)
+_LISTING = (
+    _LISTING_COLUMNS + " LEFT JOIN acctctl_contracts AS c ON c.number = s.contract"
+    f" WHERE s.id > %s ORDER BY s.id LIMIT {_BATCH}"
+)
+# rules.Candidates, where the rows are: only contracts' subscriptions can be eligible.
+_LISTING_CANDIDATES = (
+    _LISTING_COLUMNS + " JOIN acctctl_contracts AS c ON c.number = s.contract"
+    " WHERE s.id > %s AND NOT c.auto_renew AND c.agreement <> 'eba-token-flex'"
+    " AND c.term_end > %s AND (%s::text IS NULL OR c.manager = %s)"
+    " AND NOT EXISTS (SELECT FROM acctctl_changes AS x"
+    "  WHERE x.holder = s.contract AND x.status = 'pending' AND x.effective_at > %s)"
+    f" ORDER BY s.id LIMIT {_BATCH}"
+)
 # Beyond this a CHG- number does not fit the bigint sequence: such ids are kept as
 # they are and simply never issued.
 _SEQUENCE_LIMIT = 10**18
@@ -122,6 +141,35 @@ class PostgresRows:
 
     def subscriptions(self) -> Iterator[Subscription]:
         return self._stream(schema.SUBSCRIPTION, "id", schema.to_subscription)
+
+    def listing(
+        self, candidates: Candidates | None = None
+    ) -> Iterator[tuple[Subscription, Contract | None]]:
+        sql = _LISTING if candidates is None else _LISTING_CANDIDATES
+        params: tuple[Any, ...] = ()
+        if candidates is not None:
+            params = (
+                candidates.term_end_after,
+                candidates.manager,
+                candidates.manager,
+                candidates.now,
+            )
+        after = ""
+        contract: Contract | None = None  # the last one, shared by its subscriptions' rows
+        while True:  # keyset batches, as `_stream`: the join never sits in memory
+            rows = self._all(sql, after, *params)
+            for row in rows:
+                subscription = schema.to_subscription(row[:9])
+                if row[4] is None:
+                    yield subscription, None
+                    continue
+                partners = tuple(row[13])
+                if contract is None or contract.number != row[4] or contract.partners != partners:
+                    contract = Contract(row[4], row[9], row[10], row[11], row[12], partners)
+                yield subscription, contract
+            if len(rows) < _BATCH:
+                return
+            after = rows[-1][0]
 
     def subscription(self, id: str) -> Subscription | None:
         row = self._one(schema.SUBSCRIPTION + " WHERE id = %s", id)

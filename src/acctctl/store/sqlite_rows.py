@@ -25,6 +25,7 @@ from acctctl.domain import (
 )
 from acctctl.errors import StoreError
 from acctctl.i18n import _
+from acctctl.rules import Candidates
 from acctctl.store.memory import (
     change_number,
     check_new_change,
@@ -50,6 +51,24 @@ _SUBSCRIPTIONS = (
 )
 _OWN_COLUMNS = (
     "SELECT id, product, seats, plan, contract, manager, term_end, auto_renew FROM subscriptions"
+)
+_LISTING = (
+    "SELECT s.id, s.product, s.seats, s.plan, s.contract, s.manager, s.term_end, s.auto_renew,"
+    " c.manager, c.term_end, c.auto_renew, c.agreement, p.partner FROM subscriptions AS s"
+)
+_LISTING_ALL = (
+    _LISTING + " LEFT JOIN contracts AS c ON c.number = s.contract"
+    " LEFT JOIN contract_partners AS p ON p.contract = s.contract ORDER BY s.id, p.position"
+)
+# rules.Candidates, where the rows are: only contracts' subscriptions can be eligible.
+_LISTING_CANDIDATES = (
+    _LISTING + " JOIN contracts AS c ON c.number = s.contract"
+    " LEFT JOIN contract_partners AS p ON p.contract = s.contract"
+    " WHERE c.auto_renew = 0 AND c.agreement <> 'eba-token-flex' AND c.term_end > :term_end_after"
+    " AND (:manager IS NULL OR c.manager = :manager)"
+    " AND NOT EXISTS (SELECT 1 FROM changes AS x"
+    "  WHERE x.holder = s.contract AND x.status = 'pending' AND x.effective_at > :now)"
+    " ORDER BY s.id, p.position"
 )
 _CHANGES = (
     "SELECT c.id, c.contract, c.subscription, c.to_partner, c.by_user, c.submitted_at,"
@@ -189,6 +208,51 @@ class SqliteReader:
                     held = next(own, None)
                 partners = tuple(collected)
             yield _subscription(row, partners)
+
+    def listing(
+        self, candidates: Candidates | None = None
+    ) -> Iterator[tuple[Subscription, Contract | None]]:
+        own: Iterator[Row] = iter(())
+        if candidates is None:
+            rows = self._db.execute(_LISTING_ALL)
+            # New-buying-model subscriptions' own partners, walked alongside in id order.
+            own = self._db.execute(
+                "SELECT subscription, partner FROM subscription_partners"
+                " ORDER BY subscription, position"
+            )
+        else:
+            rows = self._db.execute(
+                _LISTING_CANDIDATES,
+                {
+                    "term_end_after": candidates.term_end_after.isoformat(),
+                    "manager": candidates.manager,
+                    "now": moment(candidates.now),
+                },
+            )
+        held = next(own, None)
+        contract: Contract | None = None  # the last one, shared by its subscriptions' rows
+        for head, partners in _grouped(rows):
+            number = head[4]
+            if number is None:
+                id_ = head[0]
+                while held is not None and held[0] < id_:  # ids are ASCII: same order
+                    held = next(own, None)
+                collected = []
+                while held is not None and held[0] == id_:
+                    collected.append(held[1])
+                    held = next(own, None)
+                yield _subscription(head[:8], tuple(collected)), None
+                continue
+            if contract is None or contract.number != number or contract.partners != partners:
+                contract = Contract(
+                    number,
+                    head[8],
+                    date.fromisoformat(head[9]),
+                    bool(head[10]),
+                    head[11],
+                    partners,
+                )
+            yield _subscription(head[:8], ()), contract
 
     def subscription(self, id: str) -> Subscription | None:
         rows = self._db.execute(_SUBSCRIPTIONS + " WHERE s.id = ? ORDER BY p.position", (id,))
