@@ -168,9 +168,7 @@ class _Account:
             self.names,
             tuple(eligibility(facts)),
         )
-        if holder is not None and not any(
-            r.code in NAMING_THE_SUBSCRIPTION for r in view.reasons
-        ):
+        if holder is not None and not any(r.code in NAMING_THE_SUBSCRIPTION for r in view.reasons):
             if len(self.reasons_of) >= _REMEMBERED:
                 self.reasons_of.clear()
             self.reasons_of[holder] = view.reasons
