@@ -258,19 +258,19 @@ def test_language_precedence(
     settings = config.resolve(store=None, user=None, lang=flag, default_store="unused")
     assert i18n.set_language(settings.lang) == expected
     assert i18n.language() == expected
-    assert i18n._("Done") == {"fr": "Terminer", "en": "Done"}[expected]
+    assert i18n._("Cancel") == {"fr": "Annuler", "en": "Cancel"}[expected]
 
 
 def test_a_missing_catalog_means_english(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(i18n, "_LOCALE_DIR", tmp_path / "nowhere")
     assert i18n.set_language("fr_FR.UTF-8") == "en"
-    assert i18n._("Done") == "Done"
+    assert i18n._("Cancel") == "Cancel"
 
 
 def test_a_corrupt_catalog_means_english(catalogs: Path) -> None:
     (catalogs / "fr" / "LC_MESSAGES" / "acctctl.mo").write_bytes(b"\x00not a catalog" * 3)
     assert i18n.set_language("fr") == "en"
-    assert i18n._("Done") == "Done"
+    assert i18n._("Cancel") == "Cancel"
 
 
 def test_dates_and_numbers_follow_the_language(catalogs: Path) -> None:
@@ -338,7 +338,8 @@ def test_partner_change_speaks_french_with_lang(run: Run) -> None:
     )
     assert "Facturation et commandes › Abonnements et contrats" in steps[1]
     assert "Mettre à jour les informations sur le revendeur" in steps[3]
-    assert "Étape 8/8 — Terminer" in steps[7] and "au moins une heure" in steps[7]
+    assert "Étape 8/8 — Cliquez sur Terminer pour fermer la fenêtre de confirmation" in steps[7]
+    assert "peut prendre au moins une heure" in steps[7]
     assert "Step " not in result.stderr
     assert "Le renouvellement automatique est activé pour votre contrat" in result.stderr
     # data keeps its codes: ids, statuses, reason codes
@@ -367,7 +368,7 @@ def test_json_keys_and_codes_stay_english_in_french(run: Run) -> None:
     assert {"id", "term_end", "days_left", "auto_renew", "eligible", "reasons"} <= set(listing[0])
     assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", sub["term_end"]) for sub in listing)
     expiring = next(s for s in listing if [r["code"] for r in s["reasons"]] == ["expiring-soon"])
-    assert "expire d'ici 90 jours" in expiring["reasons"][0]["message"]
+    assert "expire d’ici 90 jours" in expiring["reasons"][0]["message"]
 
 
 def test_english_is_the_default(run: Run) -> None:
@@ -412,12 +413,12 @@ def test_errors_and_hints_in_french(run: Run) -> None:
     result = run("subs", "show", "99999", env=FRENCH_ENV)
     assert result.exit_code == 4
     assert result.stderr.splitlines() == [
-        "acctctl : Aucun abonnement 99999 dans ce compte.",
-        "conseil : `acctctl subs list` affiche les abonnements du compte.",
+        "acctctl : Aucun abonnement 99999 dans ce compte.",
+        "conseil : `acctctl subs list` affiche les abonnements du compte.",
     ]
     malformed = run("partner", "lookup", "12345", env=FRENCH_ENV)
     assert malformed.exit_code == 2
-    assert "n'est pas un CSN" in malformed.stderr
+    assert "n’est pas un CSN" in malformed.stderr
 
 
 def test_help_in_french(
@@ -431,7 +432,7 @@ def test_help_in_french(
     monkeypatch.setenv("COLUMNS", "200")  # Click wraps help to the terminal's width
     assert main(["--lang", "fr", "partner", "change", "--help"]) == 0
     text = capsys.readouterr().out
-    assert "Transférer les contrats d'abonnements à un autre partenaire" in text
+    assert "Transférer les contrats d’abonnements à un autre partenaire" in text
     assert "Afficher ce message et quitter." in text
     assert "--csn" in text and "--replace-all" in text  # flags stay as they are
 
@@ -552,8 +553,8 @@ def test_the_wizard_walks_all_eight_steps_in_french(
     assert "au moins une heure" in out
     assert re.search(r"\b\d{2}/\d{2}/\d{4} \d{2}:\d{2} UTC\b", out)
     assert "Step " not in out
-    assert asked[0] == "Numéro de compte du nouveau partenaire :"
-    assert "Est-ce le bon partenaire ?" in asked and asked[-1] == "Soumettre ?"
+    assert asked[0] == "Numéro de compte du nouveau partenaire :"
+    assert "Est-ce le bon partenaire ?" in asked and asked[-1] == "Soumettre ?"
     leaked = [s for s in english_sentences(french) if s in out or any(s in q for q in asked)]
     assert leaked == []
 
@@ -567,6 +568,6 @@ def test_scripted_change_prints_no_english_sentence(
         env=FRENCH_ENV,
     )  # fmt: skip
     assert result.exit_code == 3
-    assert "expire d'ici 90 jours" in result.stderr
+    assert "expire d’ici 90 jours" in result.stderr
     text = result.stdout + result.stderr
     assert [s for s in english_sentences(french) if s in text] == []

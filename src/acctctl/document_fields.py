@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from acctctl.errors import DocumentError
-from acctctl.i18n import _
+from acctctl.i18n import _, format_number, ngettext
 from acctctl.ids import MAX_ID_LENGTH, is_csn, is_id, shown
 
 MAX_TEXT_LENGTH = 200
@@ -69,7 +69,12 @@ def _text(value: Any, place: str) -> str:
         raise DocumentError(place, _("must not be empty"))
     if len(value) > MAX_TEXT_LENGTH:
         raise DocumentError(
-            place, _("must be at most {limit} characters").format(limit=MAX_TEXT_LENGTH)
+            place,
+            ngettext(
+                "must be at most {limit} character",
+                "must be at most {limit} characters",
+                MAX_TEXT_LENGTH,
+            ).format(limit=format_number(MAX_TEXT_LENGTH)),
         )
     found = _FORBIDDEN.search(value)
     if found is not None:
@@ -117,7 +122,9 @@ def _seats(value: Any, place: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise DocumentError(place, _("must be a positive integer"))
     if value > MAX_SEATS:
-        raise DocumentError(place, _("must be at most {limit}").format(limit=MAX_SEATS))
+        raise DocumentError(
+            place, _("must be at most {limit}").format(limit=format_number(MAX_SEATS))
+        )
     return value
 
 

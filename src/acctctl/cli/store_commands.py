@@ -10,7 +10,7 @@ import typer
 
 from acctctl.cli.app import state
 from acctctl.errors import StoreError, UsageError
-from acctctl.i18n import _
+from acctctl.i18n import _, format_number, ngettext
 from acctctl.output import err, inert, out
 
 app = typer.Typer(no_args_is_help=True)
@@ -75,16 +75,23 @@ def import_(
         except FileNotFoundError:
             raise UsageError(_("No such file: {file}").format(file=file)) from None
         except (OSError, UnicodeDecodeError) as exc:
+            from acctctl.problems import os_problem
+
             raise UsageError(
-                _("Cannot read {file}: {problem}").format(file=file, problem=exc)
+                _("Cannot read {file}: {problem}").format(file=file, problem=os_problem(exc))
             ) from None
         name = file
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
+        from acctctl.problems import json_problem
+
         raise UsageError(
             _("{name} is not JSON: {problem} (line {line}, column {col}).").format(
-                name=name, problem=exc.msg, line=exc.lineno, col=exc.colno
+                name=name,
+                problem=json_problem(exc),
+                line=format_number(exc.lineno),
+                col=format_number(exc.colno),
             )
         ) from None
     except RecursionError:
@@ -93,11 +100,17 @@ def import_(
         ) from None
     document = parse_document(data)
     service.replace_store(state(ctx).context(), document, force=force)
+    counts = (
+        ngettext("{n} subscription", "{n} subscriptions", len(document.subscriptions)),
+        ngettext("{n} contract", "{n} contracts", len(document.contracts)),
+        ngettext("{n} partner", "{n} partners", len(document.partners)),
+    )
+    sizes = (len(document.subscriptions), len(document.contracts), len(document.partners))
     err(
-        _("Imported {subs} subscriptions, {contracts} contracts, {partners} partners.").format(
-            subs=len(document.subscriptions),
-            contracts=len(document.contracts),
-            partners=len(document.partners),
+        _("Imported {subscriptions}, {contracts}, {partners}.").format(
+            subscriptions=counts[0].format(n=format_number(sizes[0])),
+            contracts=counts[1].format(n=format_number(sizes[1])),
+            partners=counts[2].format(n=format_number(sizes[2])),
         )
     )
 
@@ -136,8 +149,10 @@ def check(ctx: typer.Context) -> None:
         for problem in problems:
             err(f"  ✗ {inert(problem)}")  # problems quote what the store holds
         raise StoreError(
-            _("The store at {where} has problems ({n}).").format(
-                where=store.where(), n=len(problems)
-            )
+            ngettext(
+                "The store at {where} has {n} problem.",
+                "The store at {where} has {n} problems.",
+                len(problems),
+            ).format(where=store.where(), n=format_number(len(problems)))
         )
     out(_("The store at {where} is healthy.").format(where=store.where()))
