@@ -279,7 +279,7 @@ def test_dates_and_numbers_follow_the_language(catalogs: Path) -> None:
     i18n.set_language("fr")
     assert i18n.format_date(date(2026, 11, 26)) == "26/11/2026"
     assert i18n.format_datetime(datetime(2026, 11, 26, 11, 0, tzinfo=UTC)) == (
-        "26/11/2026 11:00 UTC"
+        "26/11/2026 à 11:00 UTC"
     )
     assert i18n.format_number(12500) == "12\u202f500"
     i18n.set_language("en")
@@ -346,7 +346,7 @@ def test_partner_change_speaks_french_with_lang(run: Run) -> None:
     lines = [line.split("\t") for line in result.stdout.splitlines()]
     assert lines[0][:2] == [eligible, "submitted"]
     assert lines[1] == [auto_renew, "rejected", "auto-renew"]
-    assert re.search(r"\b\d{2}/\d{2}/\d{4} \d{2}:\d{2} UTC\b", result.stdout)
+    assert re.search(r"\ble \d{2}/\d{2}/\d{4} à \d{2}:\d{2} UTC\b", result.stdout)
 
 
 def test_json_keys_and_codes_stay_english_in_french(run: Run) -> None:
@@ -551,7 +551,7 @@ def test_the_wizard_walks_all_eight_steps_in_french(
     assert "Facturation et commandes › Abonnements et contrats" in headings[1]
     assert "Terminer" in headings[7]
     assert "au moins une heure" in out
-    assert re.search(r"\b\d{2}/\d{2}/\d{4} \d{2}:\d{2} UTC\b", out)
+    assert re.search(r"\ble \d{2}/\d{2}/\d{4} à \d{2}:\d{2} UTC\b", out)
     assert "Step " not in out
     assert asked[0] == "Numéro de compte du nouveau partenaire :"
     assert "Est-ce le bon partenaire ?" in asked and asked[-1] == "Soumettre ?"

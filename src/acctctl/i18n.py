@@ -83,10 +83,11 @@ def format_date(value: date) -> str:
 
 
 def format_datetime(value: datetime) -> str:
-    """A moment in UTC, as the language writes it."""
+    """A moment in UTC, as the language writes it (in French, read after « le »:
+    « le 01/12/2026 à 03:32 UTC »)."""
     stamp = value.astimezone(UTC)
     if _language == "fr":
-        return stamp.strftime("%d/%m/%Y %H:%M UTC")
+        return stamp.strftime("%d/%m/%Y à %H:%M UTC")
     return stamp.strftime("%Y-%m-%d %H:%M UTC")
 
 

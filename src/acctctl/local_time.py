@@ -23,10 +23,13 @@ def zone_name(moment: datetime) -> str:
 
 
 def local_time(moment: datetime) -> str:
-    """``2026-11-26 10:30 CET`` (``26/11/2026 10:30 CET`` in French), in the local zone."""
+    """``2026-11-26 10:30 CET`` (``26/11/2026 à 10:30 CET`` in French, read after « le »),
+    in the local zone."""
     here = moment.astimezone()
-    clock = here.strftime("%H:%M")
-    return f"{format_date(here.date())} {clock} {zone_name(here)}"
+    # TRANSLATORS: a moment; sentences put it after « le »: « visible le {date} à {time} ».
+    return _("{date} {time} {zone}").format(
+        date=format_date(here.date()), time=here.strftime("%H:%M"), zone=zone_name(here)
+    )
 
 
 def relative(moment: datetime, now: datetime) -> str:
