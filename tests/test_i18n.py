@@ -346,7 +346,8 @@ def test_partner_change_speaks_french_with_lang(run: Run) -> None:
     lines = [line.split("\t") for line in result.stdout.splitlines()]
     assert lines[0][:2] == [eligible, "submitted"]
     assert lines[1] == [auto_renew, "rejected", "auto-renew"]
-    assert re.search(r"\ble \d{2}/\d{2}/\d{4} à \d{2}:\d{2} UTC\b", result.stdout)
+    assert re.search(r"\ble \d{2}/\d{2}/\d{4} à \d{2}:\d{2} [A-Z]", steps[7])  # local, French
+    assert lines[0][3] == "2026-11-26T11:00:00+00:00"  # the data line: ISO, UTC (SPEC §8)
 
 
 def test_json_keys_and_codes_stay_english_in_french(run: Run) -> None:
@@ -414,7 +415,9 @@ def test_errors_and_hints_in_french(run: Run) -> None:
     assert result.exit_code == 4
     assert result.stderr.splitlines() == [
         "acctctl : Aucun abonnement 99999 dans ce compte.",
-        "conseil : `acctctl subs list` affiche les abonnements du compte.",
+        # the store came from ACCTCTL_STORE: the command to paste names it
+        f"conseil : `acctctl subs list --store {os.environ['ACCTCTL_STORE']}` affiche les "
+        "abonnements du compte.",
     ]
     malformed = run("partner", "lookup", "12345", env=FRENCH_ENV)
     assert malformed.exit_code == 2

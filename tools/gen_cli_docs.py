@@ -23,7 +23,63 @@ def reference() -> str:
     text = get_docs_for_click(
         obj=command, ctx=ctx, name="acctctl", title="acctctl command reference"
     )
-    return text.strip() + "\n"
+    return text.strip() + "\n\n" + SCRIPTS.strip() + "\n"
+
+
+# What scripts may rely on (SPEC §6, §8); written here, next to the reference it completes.
+SCRIPTS = """
+## Global options anywhere
+
+`--store`, `--as` and `--lang` may come before or after the command:
+`acctctl subs list --lang fr` is `acctctl --lang fr subs list`.
+
+## Output for scripts
+
+When standard output is not a terminal, tables are tab-separated text: **one header
+line** of English column names, then one line per record. The text is the same in
+every language and time zone (`LANG`, `--lang`, `TZ` change nothing): dates are ISO
+8601 (`2027-09-30`), times ISO 8601 in UTC (`2026-11-26T10:30:00+00:00`), reasons are
+rule codes (`auto-renew,expiring-soon`), yes/no words are `yes`, `on`, `off`.
+
+`acctctl subs list`
+
+| column | value |
+|---|---|
+| `ID` | subscription id |
+| `Contract` | contract number; empty for the new buying model |
+| `Product` | product name |
+| `Seats` | a whole number |
+| `Term end` | ISO date |
+| `Days left` | whole number of days from today (negative once ended) |
+| `Auto-renew` | `on` or `off` |
+| `Partners` | partner names, separated by `, ` |
+| `Pending change` | empty, or `CHANGE_ID CSN EFFECTIVE_AT` (space-separated) |
+| `Can change partner` | `yes`, or the rule codes separated by `,` |
+
+`acctctl partner history`
+
+| column | value |
+|---|---|
+| `Change` | change id |
+| `Contract` | contract number (or subscription id, new buying model) |
+| `From` | the CSNs replaced, separated by `,` |
+| `To` | the new partner's CSN |
+| `By` | e-mail of who submitted it |
+| `Submitted`, `Effective` | ISO 8601 times in UTC |
+| `Status` | `pending`, `applied` or `cancelled` |
+
+`acctctl partner change … --yes` prints one line per subscription, without a header:
+`ID<TAB>submitted<TAB>CHANGE_ID<TAB>EFFECTIVE_AT`, `ID<TAB>would-submit`,
+`ID<TAB>unchanged<TAB>CHANGE_ID` (empty when the partner already holds the contract),
+`ID<TAB>rejected<TAB>CODES` or `ID<TAB>error<TAB>CODE`. The `Step N/8` progress lines
+go to standard error (`--quiet` drops them). With `--json`, one JSON object per
+subscription; an `error` result carries `code` (`malformed-id`, `malformed-csn`,
+`unknown-subscription`, `unknown-partner`, `store-locked`…) and `message`.
+
+`--json` exists on every command a script calls: `subs list`, `subs show`,
+`subs auto-renew`, `partner lookup`, `partner change`, `partner history`,
+`partner cancel` and `config show`.
+"""
 
 
 if __name__ == "__main__":

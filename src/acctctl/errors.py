@@ -28,27 +28,33 @@ class ExitCode(IntEnum):
 
 
 class AcctctlError(Exception):
-    """A failure the user can understand and act on."""
+    """A failure the user can understand and act on. ``code`` names it for scripts (the
+    ``code`` of an ``error`` result in JSON): the class's, or a sharper one given where
+    it is raised (``unknown-subscription`` rather than ``not-found``)."""
 
     exit_code: ExitCode = ExitCode.INTERNAL
+    code: str = "internal"
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(self, message: str, *, hint: str | None = None, code: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        if code is not None:
+            self.code = code
 
 
 class UsageError(AcctctlError):
     """Bad flag, malformed CSN or id, missing value when not interactive."""
 
     exit_code = ExitCode.USAGE
+    code = "usage"
 
 
 class DocumentError(UsageError):
     """An account document that does not validate; ``place`` says where."""
 
     def __init__(self, place: str, problem: str) -> None:
-        super().__init__(f"{place}: {problem}" if place else problem)
+        super().__init__(f"{place}: {problem}" if place else problem, code="invalid-document")
         self.place = place
         self.problem = problem
 
@@ -57,56 +63,64 @@ class RejectedError(AcctctlError):
     """An eligibility rule says no."""
 
     exit_code = ExitCode.REJECTED
+    code = "rejected"
 
     def __init__(self, message: str, reasons: Sequence[Reason] = (), **kw: str | None) -> None:
         super().__init__(message, **kw)
         self.reasons = list(reasons)
         if self.reasons:
             self.exit_code = self.reasons[0].exit_code
+            self.code = self.reasons[0].code
 
 
 class NotFoundError(AcctctlError):
     """Subscription, partner or change not found."""
 
     exit_code = ExitCode.NOT_FOUND
+    code = "not-found"
 
 
 class NotAllowedError(AcctctlError):
     """Unknown user, or not the contract manager."""
 
     exit_code = ExitCode.NOT_ALLOWED
+    code = "not-allowed"
 
 
 class StoreError(AcctctlError):
     """The store is missing, corrupt, locked too long or of a newer schema."""
 
     exit_code = ExitCode.STORE
+    code = "store"
 
 
 class StoreMissingError(StoreError):
-    pass
+    code = "store-missing"
 
 
 class StoreCorruptError(StoreError):
-    pass
+    code = "store-corrupt"
 
 
 class StoreLockedError(StoreError):
-    pass
+    code = "store-locked"
 
 
 class StoreSchemaError(StoreError):
-    pass
+    code = "store-newer"
 
 
 class StoreExistsError(UsageError):
     """``store init``/``import`` would overwrite an existing store without ``--force``."""
+
+    code = "store-exists"
 
 
 class CancelledError(AcctctlError):
     """Ctrl-C, Esc, or "no" at Submit: nothing written."""
 
     exit_code = ExitCode.CANCELLED
+    code = "cancelled"
 
 
 def exit_code_of(error: BaseException) -> ExitCode:

@@ -22,14 +22,25 @@ def is_csn(text: str) -> bool:
     return _CSN.fullmatch(text) is not None
 
 
+# A CSN as written in an e-mail: "555 000 2222", "555-000-2222" (SPEC §8).
+_CSN_SEPARATORS = re.compile(r"[ -]")
+
+
+def typed_csn(text: str) -> str | None:
+    """The CSN a person typed, spaces and hyphens removed; None when it is not one."""
+    value = _CSN_SEPARATORS.sub("", text)
+    return value if is_csn(value) else None
+
+
 def parse_csn(text: str) -> str:
-    """A CSN is exactly 10 ASCII digits; surrounding spaces are ignored."""
-    value = text.strip(" ")
+    """A CSN is exactly 10 ASCII digits; spaces and hyphens (as in an e-mail) are ignored."""
+    value = typed_csn(text) or text
     if _CSN.fullmatch(value) is None:
         raise UsageError(
             _("{value} is not a CSN: a partner's account number is exactly 10 digits.").format(
                 value=shown(text)
-            )
+            ),
+            code="malformed-csn",
         )
     return value
 
@@ -45,6 +56,7 @@ def parse_id(text: str, what: str = "subscription id") -> str:
         raise UsageError(
             _(
                 "{value} is not a valid {what}: use letters, digits and '-' ({limit} at most)."
-            ).format(value=shown(text), what=what, limit=MAX_ID_LENGTH)
+            ).format(value=shown(text), what=what, limit=MAX_ID_LENGTH),
+            code="malformed-id",
         )
     return value

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 
 from acctctl.domain import Change, Partner, Terms, User
 from acctctl.errors import ExitCode
+from acctctl.hints import command
 from acctctl.i18n import _, format_date, format_datetime, pgettext
 
 EXPIRY_WINDOW_DAYS = 90
@@ -149,10 +150,10 @@ def eligibility(facts: Facts) -> list[Reason]:
         reasons.append(
             Reason(
                 "auto-renew",
-                _(
-                    "Automatic renewal is on for {holder}: turn it off first "
-                    "(acctctl subs auto-renew {id} --off)."
-                ).format(holder=_holder(facts), id=facts.subscription),
+                _("Automatic renewal is on for {holder}: turn it off first (`{command}`).").format(
+                    holder=_holder(facts),
+                    command=command("subs", "auto-renew", facts.subscription, "--off"),
+                ),
             )
         )
     if terms.agreement == "eba-token-flex":
@@ -197,12 +198,12 @@ def eligibility(facts: Facts) -> list[Reason]:
                 "change-pending",
                 _(
                     "A change to {partner} is already pending on {holder} (change {change}, "
-                    "effective {when}): wait for it, or withdraw it with "
-                    "acctctl partner cancel {change}."
+                    "effective {when}): wait for it, or withdraw it with `{command}`."
                 ).format(
                     partner=facts.pending_partner_name or pending.to,
                     holder=_holder(facts),
                     change=pending.id,
+                    command=command("partner", "cancel", pending.id),
                     when=format_datetime(pending.effective_at),
                 ),
             )

@@ -196,7 +196,12 @@ def root(
         from acctctl.errors import UsageError
 
         raise UsageError(_("--lang must be en or fr."))
-    set_language(current.settings().lang)
+    settings = current.settings()
+    set_language(settings.lang)
+    from acctctl import hints
+
+    hints.remember({"store": settings.store, "user": settings.user, "lang": lang}, settings.sources)
+    ctx.call_on_close(hints.forget)
     ctx.call_on_close(current.close)
 
 
@@ -280,11 +285,58 @@ def _only_group(args: list[str]) -> typer.Typer:
     return _app_with(())
 
 
+def _value_options(command: Any) -> set[str]:
+    """The options of ``command`` that take a value (their value is never a global option)."""
+    names: set[str] = set()
+    for param in getattr(command, "params", ()):
+        option = getattr(param, "param_type_name", "") == "option"
+        if option and not getattr(param, "is_flag", False) and not getattr(param, "count", False):
+            names.update(param.opts)
+            names.update(param.secondary_opts)
+    return names
+
+
+def hoist_global_options(args: list[str], root: Any) -> list[str]:
+    """``args`` with ``--store``, ``--as`` and ``--lang`` moved before the command when they
+    follow it (SPEC §8: global options anywhere, as `gh` takes its flags): Click only reads
+    a group's options before its subcommand. An option's value and anything after ``--``
+    stay where they are."""
+    hoisted: list[str] = []
+    kept: list[str] = []
+    command = root
+    takes_value = _value_options(root)
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            kept.extend(args[index:])
+            break
+        name = arg.partition("=")[0] if arg.startswith("--") else arg
+        if command is not root and name in _ROOT_OPTIONS_WITH_VALUE:
+            width = 1 if "=" in arg else 2
+            hoisted.extend(args[index : index + width])
+            index += width
+            continue
+        if arg.startswith("-") and name in takes_value and "=" not in arg:
+            kept.extend(args[index : index + 2])
+            index += 2
+            continue
+        subcommands = getattr(command, "commands", None)
+        if not arg.startswith("-") and subcommands and arg in subcommands:
+            command = subcommands[arg]
+            takes_value = _value_options(command)
+        kept.append(arg)
+        index += 1
+    return hoisted + kept
+
+
 def main(argv: list[str] | None = None) -> int:
     from acctctl.i18n import set_language
 
     args = sys.argv[1:] if argv is None else list(argv)
     command = typer.main.get_command(_only_group(args))
+    if "_ACCTCTL_COMPLETE" not in os.environ:
+        args = hoist_global_options(args, command)
     from acctctl.cli.coercion import skip_pydantic
 
     skip_pydantic(command)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from datetime import datetime
 
 import typer
 
 from acctctl.cli.app import prompts_allowed, state
 from acctctl.cli.completion import complete_partner, complete_subscription
 from acctctl.errors import AcctctlError, CancelledError, StoreError, UsageError
-from acctctl.i18n import _, format_datetime
+from acctctl.i18n import _
 from acctctl.ids import parse_csn, parse_id
+from acctctl.local_time import moment
 from acctctl.output import (
     card,
     err,
@@ -62,6 +64,12 @@ def _ids_from(args: list[str]) -> Iterator[str]:
             yield arg
 
 
+def _iso(moment: datetime) -> str:
+    from acctctl.service.context import _iso
+
+    return _iso(moment)
+
+
 def _step(number: int, detail: str, quiet: bool) -> None:
     if quiet:
         return
@@ -96,6 +104,9 @@ def change(
     dry_run: bool = typer.Option(False, "--dry-run", help="Run every check; write nothing."),
     json_: bool = typer.Option(
         False, "--json", help="Print JSON Lines, one result per subscription."
+    ),
+    quiet_flag: bool = typer.Option(
+        False, "--quiet", "-q", help="No Step N/8 progress lines on standard error."
     ),
 ) -> None:
     """Move subscriptions' contracts to another partner: the eight documented steps.
@@ -134,7 +145,7 @@ def change(
             )
         )
     context = current.context()
-    quiet = json_
+    quiet = json_ or quiet_flag
     actor = service.sign_in(context).email
     _step(1, _("new partner's account number {csn}").format(csn=new_csn), quiet)
     _step(2, _("signed in as {email}").format(email=actor), quiet)
@@ -164,7 +175,7 @@ def change(
                 result = service.error_result(raw[:80], error, error.exit_code)
             if result.exit_code and not first_failure:
                 first_failure = result.exit_code
-            _emit(result, json_, quiet=quiet or progress.active)
+            _emit(result, json_, quiet=quiet or progress.active, now=context.now)
             progress.advance()
     finally:
         progress.stop()
@@ -199,7 +210,7 @@ class _Progress:
             self._bar.stop()
 
 
-def _emit(result: object, json_: bool, *, quiet: bool) -> None:
+def _emit(result: object, json_: bool, *, quiet: bool, now: datetime) -> None:
     from acctctl.service import ChangeResult
 
     assert isinstance(result, ChangeResult)
@@ -215,18 +226,16 @@ def _emit(result: object, json_: bool, *, quiet: bool) -> None:
             _(
                 "change {id}: the contract details show the new partner from {when} "
                 "(at least one hour)."
-            ).format(id=change.id, when=format_datetime(change.effective_at)),
+            ).format(id=change.id, when=moment(change.effective_at, now)),
             quiet,
         )
-        out(
-            f"{result.subscription}\t{result.status}\t{change.id}\t"
-            + _("effective {when}").format(when=format_datetime(change.effective_at))
-        )
+        # The result line is for scripts: the same in every language and zone (SPEC §8).
+        out(f"{result.subscription}\t{result.status}\t{change.id}\t{_iso(change.effective_at)}")
     elif result.status == "would-submit":
         _step(7, _("every check passed; --dry-run: nothing submitted"), quiet)
         out(f"{result.subscription}\t{result.status}")
     elif result.status == "unchanged":
-        detail = result.change.id if result.change is not None else _("already the partner")
+        detail = result.change.id if result.change is not None else ""
         _step(7, _("nothing to submit: the contract already has or awaits this partner"), quiet)
         out(f"{result.subscription}\t{result.status}\t{detail}")
     elif result.status == "rejected":
@@ -236,7 +245,7 @@ def _emit(result: object, json_: bool, *, quiet: bool) -> None:
         for reason in result.reasons:
             err(f"  {result.subscription}: {reason.code}: {inert(reason.message)}")
     else:
-        out(f"{inert(result.subscription)}\t{result.status}")
+        out(f"{inert(result.subscription)}\t{result.status}\t{result.code or 'internal'}")
         err(_("acctctl: {message}").format(message=inert(result.message or "")))
 
 
@@ -274,6 +283,7 @@ def cancel(
     ctx: typer.Context,
     change_id: str = typer.Argument(..., metavar="CHANGE_ID", help="The pending change's id."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Cancel without asking."),
+    json_: bool = typer.Option(False, "--json", help="Print the cancelled change as JSON."),
 ) -> None:
     """Withdraw a change that is still pending."""
     from acctctl import service
@@ -294,4 +304,9 @@ def cancel(
         ):
             raise CancelledError(_("Cancelled; nothing was written."))
     cancelled = service.cancel_change(context, change_id)
+    if json_:
+        from acctctl.document import change_to_json
+
+        print_json(change_to_json(cancelled))
+        return
     err(_("Change {id} is cancelled; the contract keeps its partners.").format(id=cancelled.id))

@@ -9,6 +9,7 @@ import typer
 from acctctl.cli.app import prompts_allowed, state
 from acctctl.cli.completion import complete_subscription
 from acctctl.errors import CancelledError, UsageError
+from acctctl.hints import command
 from acctctl.i18n import _
 from acctctl.ids import parse_id
 from acctctl.output import err, inert, out, print_json, print_json_array_text, table
@@ -65,8 +66,11 @@ def list_(
             empty=_("No subscription to show.")
             if eligible
             else _(
-                "This store holds no subscriptions — `acctctl store import FILE` loads an "
-                "account, `acctctl store init --demo` a sample one."
+                "This store holds no subscriptions — `{load}` loads an account, `{demo}` a "
+                "sample one."
+            ).format(
+                load=command("store", "import", "FILE"),
+                demo=command("store", "init", "--demo"),
             ),
         )
 
@@ -101,6 +105,9 @@ def auto_renew(
         None, "--on/--off", help="Turn automatic renewal on or off.", show_default=False
     ),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do it without asking."),
+    json_: bool = typer.Option(
+        False, "--json", help="Print the contract's automatic renewal as JSON."
+    ),
 ) -> None:
     """Turn automatic renewal on or off for the subscription's contract (contract manager or
     primary admin only) — usually the first step before a partner change."""
@@ -129,6 +136,16 @@ def auto_renew(
             raise CancelledError(_("Cancelled; nothing was written."))
     view, changed = service.set_auto_renew(context, sub_id, on)
     holder = view.terms.contract or sub_id
+    if json_:
+        print_json(
+            {
+                "subscription": sub_id,
+                "contract": view.terms.contract,
+                "auto_renew": view.terms.auto_renew,
+                "changed": changed,
+            }
+        )
+        return
     state_word = _("on") if on else _("off")
     if changed:
         err(

@@ -35,7 +35,8 @@ def history(ctx: Context, ident: str | None = None) -> list[Change]:
                 holder = ident
             else:
                 raise NotFoundError(
-                    _("No subscription or contract {id} in this account.").format(id=ident)
+                    _("No subscription or contract {id} in this account.").format(id=ident),
+                    code="unknown-subscription",
                 )
         changes = reader.changes(holder)
     return [as_of(c, ctx.now) for c in changes]
@@ -54,7 +55,9 @@ def get_change(ctx: Context, change_id: str) -> Change:
     with ctx.store.read() as reader:
         change = reader.change(change_id)
     if change is None:
-        raise NotFoundError(_("No change {id} in this account.").format(id=change_id))
+        raise NotFoundError(
+            _("No change {id} in this account.").format(id=change_id), code="unknown-change"
+        )
     return as_of(change, ctx.now)
 
 
@@ -63,7 +66,9 @@ def cancel_change(ctx: Context, change_id: str) -> Change:
     with ctx.store.write() as writer:
         change = writer.change(change_id)
         if change is None:
-            raise NotFoundError(_("No change {id} in this account.").format(id=change_id))
+            raise NotFoundError(
+                _("No change {id} in this account.").format(id=change_id), code="unknown-change"
+            )
         terms = _holder_terms(writer, change.holder)
         _authorize(writer, ctx, terms, change.holder)
         _settle(writer, change.holder, ctx.now)

@@ -55,6 +55,7 @@ class ChangeResult:
     change: Change | None = None
     reasons: list[Reason] = field(default_factory=list)
     message: str | None = None
+    code: str | None = None  # of an ``error`` result
     exit_code: int = ExitCode.OK
 
     def to_json(self) -> dict[str, Any]:
@@ -75,6 +76,8 @@ class ChangeResult:
             "change": change,
             "reasons": [r.to_json() for r in self.reasons],
         }
+        if self.code is not None:
+            data["code"] = self.code
         if self.message is not None:
             data["message"] = self.message
         return data
@@ -271,6 +274,12 @@ def change_partner(
 
 
 def error_result(sub_id: str, error: Exception, exit_code: int) -> ChangeResult:
+    """An ``error`` result: its sentence, and its code for scripts (``malformed-id``,
+    ``unknown-subscription``…; ``internal`` for what acctctl did not foresee)."""
     return ChangeResult(
-        subscription=sub_id, status="error", message=str(error), exit_code=exit_code
+        subscription=sub_id,
+        status="error",
+        message=str(error),
+        exit_code=exit_code,
+        code=getattr(error, "code", "internal"),
     )

@@ -14,6 +14,7 @@ from acctctl.errors import (
     NotAllowedError,
     UsageError,
 )
+from acctctl.hints import command
 from acctctl.i18n import _
 from acctctl.store.base import Store, StoreReader, StoreWriter
 
@@ -68,9 +69,8 @@ def _settle(writer: StoreWriter, holder: str, now: datetime) -> None:
 def require_actor(ctx: Context) -> str:
     if not ctx.actor:
         raise UsageError(
-            _(
-                "Who is acting? Pass --as EMAIL (or set ACCTCTL_USER, or "
-                "`acctctl config set user`)."
+            _("Who is acting? Pass --as EMAIL (or set ACCTCTL_USER, or `{command}`).").format(
+                command=command("config", "set", "user", "EMAIL")
             ),
         )
     return ctx.actor

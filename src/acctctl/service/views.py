@@ -19,6 +19,7 @@ from acctctl.domain import (
 from acctctl.errors import (
     NotFoundError,
 )
+from acctctl.hints import command
 from acctctl.i18n import N_, _
 from acctctl.rules import (
     NAMING_THE_SUBSCRIPTION,
@@ -220,7 +221,10 @@ def _find_subscription(reader: StoreReader, sub_id: str) -> tuple[Subscription, 
     if sub is None:
         raise NotFoundError(
             _("No subscription {id} in this account.").format(id=sub_id),
-            hint=_("`acctctl subs list` shows the account's subscriptions."),
+            hint=_("`{command}` shows the account's subscriptions.").format(
+                command=command("subs", "list")
+            ),
+            code="unknown-subscription",
         )
     contract = reader.contract(sub.contract) if sub.contract else None
     return sub, contract
@@ -250,6 +254,7 @@ def lookup_partner(ctx: Context, csn: str) -> Partner:
         raise NotFoundError(
             _("No partner with account number {csn}.").format(csn=csn),
             hint=_("Check the number with the new partner."),
+            code="unknown-partner",
         )
     return partner
 

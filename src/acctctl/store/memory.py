@@ -33,6 +33,7 @@ from acctctl.errors import (
     StoreMissingError,
     StoreSchemaError,
 )
+from acctctl.hints import command
 from acctctl.i18n import _
 from acctctl.rules import Candidates
 from acctctl.store.base import StoreReader
@@ -70,7 +71,9 @@ def store_missing(where: str, *, empty: bool = False) -> StoreMissingError:
     )
     return StoreMissingError(
         message.format(where=where),
-        hint=_("Run `acctctl store init --demo` or `acctctl store import FILE`."),
+        hint=_("Run `{init}` or `{load}`.").format(
+            init=command("store", "init", "--demo"), load=command("store", "import", "FILE")
+        ),
     )
 
 
@@ -78,9 +81,8 @@ def store_corrupt(where: str, problem: str) -> StoreCorruptError:
     return StoreCorruptError(
         _("The store at {where} is unreadable: {problem}.").format(where=where, problem=problem),
         hint=_(
-            "It was left as it is. Restore it from a backup, or move it away and run "
-            "`acctctl store import FILE`."
-        ),
+            "It was left as it is. Restore it from a backup, or move it away and run `{load}`."
+        ).format(load=command("store", "import", "FILE")),
     )
 
 
@@ -110,19 +112,25 @@ def store_exists(where: str) -> StoreExistsError:
 
 
 def no_contract(number: str) -> NotFoundError:
-    return NotFoundError(_("No contract {number} in this account.").format(number=number))
+    return NotFoundError(
+        _("No contract {number} in this account.").format(number=number), code="unknown-contract"
+    )
 
 
 def no_subscription(id: str) -> NotFoundError:
-    return NotFoundError(_("No subscription {id} in this account.").format(id=id))
+    return NotFoundError(
+        _("No subscription {id} in this account.").format(id=id), code="unknown-subscription"
+    )
 
 
 def no_change(id: str) -> NotFoundError:
-    return NotFoundError(_("No change {id} in this account.").format(id=id))
+    return NotFoundError(_("No change {id} in this account.").format(id=id), code="unknown-change")
 
 
 def no_partner(csn: str) -> NotFoundError:
-    return NotFoundError(_("No partner {csn} in this account.").format(csn=csn))
+    return NotFoundError(
+        _("No partner {csn} in this account.").format(csn=csn), code="unknown-partner"
+    )
 
 
 def partner_list(partners: Iterable[str]) -> tuple[str, ...]:

@@ -14,7 +14,7 @@ from acctctl import service
 from acctctl.domain import Partner
 from acctctl.errors import NotAllowedError, NotFoundError
 from acctctl.i18n import _, format_datetime
-from acctctl.ids import is_csn, parse_csn
+from acctctl.ids import parse_csn, typed_csn
 from acctctl.output import card, err
 from acctctl.presentation import partner_fields, render_detail
 from acctctl.service import ChangeResult, Context, SubscriptionView
@@ -39,7 +39,7 @@ TYPE_ANOTHER = ""
 
 
 def csn_problem(text: str) -> str | None:
-    if is_csn(text.strip(" ")):
+    if typed_csn(text) is not None:
         return None
     return _("A partner's account number (CSN) is exactly 10 digits.")
 

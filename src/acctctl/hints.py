@@ -1,0 +1,66 @@
+"""The commands acctctl tells people to run, written so that pasting them works.
+
+Every hint that names a command builds it here: ``command("partner", "cancel", id)``
+gives ``acctctl partner cancel CHG-000001 --store /tmp/team.db --as marc@…`` when
+``--store`` and ``--as`` were given on the command line or by the environment — the
+pasted command must act on the same store, as the same user. Options that came from
+the config file are left out: the config file gives them again. The language is
+repeated only when ``--lang`` was given.
+
+The CLI calls ``remember`` once it knows the settings; below the CLI nothing else
+changes this module's state.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Mapping
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+PROGRAM = "acctctl"
+_in_effect: tuple[str, ...] = ()
+
+# Where a setting came from (config.Settings.sources) for it to be repeated in a hint.
+_REPEATED_FROM = {
+    "store": ("flag", "environment"),
+    "user": ("flag", "environment"),
+    "lang": ("flag",),
+}
+_FLAGS = {"store": "--store", "user": "--as", "lang": "--lang"}
+
+
+def without_password(target: str) -> str:
+    """A store URL without its password (a hint is shown on screen and kept in
+    scrollback): the pasted command then finds it where libpq looks, ~/.pgpass or
+    PGPASSWORD. A path is returned as it is."""
+    if "://" not in target:
+        return target
+    parts = urlsplit(target)
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, _, host = netloc.rpartition("@")
+        netloc = userinfo.partition(":")[0] + "@" + host
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k != "password"])
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def remember(values: Mapping[str, str | None], sources: Mapping[str, str]) -> None:
+    """The global options a pasted command must repeat (see the module's docstring)."""
+    global _in_effect
+    options: list[str] = []
+    for key, flag in _FLAGS.items():
+        value = values.get(key)
+        if value and sources.get(key) in _REPEATED_FROM[key]:
+            options += [flag, without_password(value) if key == "store" else value]
+    _in_effect = tuple(options)
+
+
+def forget() -> None:
+    global _in_effect
+    _in_effect = ()
+
+
+def command(*words: str) -> str:
+    """``acctctl WORDS… [--store …] [--as …] [--lang …]``, each word quoted for a POSIX
+    shell when it needs to be."""
+    return " ".join(shlex.quote(word) for word in (PROGRAM, *words, *_in_effect))

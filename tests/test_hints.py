@@ -1,0 +1,194 @@
+"""Every command a message tells the user to run, run as printed (issue 11).
+
+The store is not the default one (`--store` names a folder with a space in it) and
+the user comes from `--as`: a hint that forgot either, or quoted the path wrong, acts on
+another store — or on none — and fails here. Hints are run by a POSIX shell, from the
+text the program printed, in a pseudo-terminal (a hint may ask for a confirmation, as
+it would for the person who pastes it).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from acctctl import hints
+
+pexpect = pytest.importorskip("pexpect")
+
+pytestmark = pytest.mark.timeout(180)
+
+NOW = "2026-11-26T09:30:00Z"
+CLAIRE = "claire@dupont.example"
+BUREAU = "5550002222"
+HINT = re.compile(r"`(acctctl [^`]+)`")
+PLACEHOLDER = re.compile(r"\b(FILE|EMAIL|ID|CSN)\b")
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> tuple[dict[str, str], str]:
+    """An environment where `acctctl` is this program, and a store path needing quotes."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    launcher = bin_dir / "acctctl"
+    launcher.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m acctctl "$@"\n')
+    launcher.chmod(0o755)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("ACCTCTL_") and k not in ("LC_ALL", "LC_MESSAGES", "LANGUAGE")
+    }
+    env.update(
+        PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}",
+        ACCTCTL_HOME=str(tmp_path / "home"),
+        ACCTCTL_NOW=NOW,
+        LANG="C.UTF-8",
+        NO_COLOR="1",
+        TERM="xterm",
+        COLUMNS="80",
+        PROMPT_TOOLKIT_NO_CPR="1",
+    )
+    store = tmp_path / "team stores" / "account.db"
+    store.parent.mkdir()
+    return env, str(store)
+
+
+def acctctl(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "acctctl", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def runnable_hints(text: str) -> list[str]:
+    found = HINT.findall(" ".join(text.split()))  # a wrapped message is one line again
+    return [h for h in found if not PLACEHOLDER.search(h)]
+
+
+def run_as_printed(env: dict[str, str], hint: str) -> tuple[int, str]:
+    """``hint`` through ``sh -c`` at a terminal, answering yes to a confirmation."""
+    child = pexpect.spawn("sh", ["-c", hint], env=env, encoding="utf-8", timeout=90)
+    seen = ""
+    while True:
+        index = child.expect([r"\?", pexpect.EOF])
+        seen += child.before or ""
+        if index == 1:
+            break
+        child.send("y")
+    child.close()
+    return child.exitstatus if child.exitstatus is not None else -1, seen
+
+
+def test_the_hint_builder_repeats_the_options_in_effect() -> None:
+    hints.remember(
+        {"store": "postgresql://marc:secret@db/acct?password=x&sslmode=require", "user": "m@x"},
+        {"store": "flag", "user": "environment", "lang": "default"},
+    )
+    try:
+        assert hints.command("partner", "cancel", "CHG-1") == (
+            "acctctl partner cancel CHG-1 --store "
+            "'postgresql://marc@db/acct?sslmode=require' --as m@x"
+        )
+        hints.remember({"store": "/a b/c.db", "lang": "fr"}, {"store": "config", "lang": "flag"})
+        assert hints.command("subs", "list") == "acctctl subs list --lang fr"
+    finally:
+        hints.forget()
+    assert hints.command("subs", "list") == "acctctl subs list"
+
+
+def test_every_hint_runs_as_printed_against_the_store_in_use(
+    world: tuple[dict[str, str], str],
+) -> None:
+    env, store = world
+    printed: list[str] = []
+
+    # A store that does not exist yet: the hint creates it — there, not at the default.
+    missing = acctctl(env, "subs", "list", "--store", store)
+    assert missing.returncode == 6
+    printed += runnable_hints(missing.stderr)
+    assert printed == [f"acctctl store init --demo --store '{store}'"]
+    code, _ = run_as_printed(env, printed[0])
+    assert code == 0 and Path(store).exists()
+
+    # An unknown subscription: the hint lists the subscriptions of this store.
+    unknown = acctctl(env, "subs", "show", "99999", "--store", store)
+    assert unknown.returncode == 4
+    listing = runnable_hints(unknown.stderr)
+    assert listing == [f"acctctl subs list --store '{store}'"]
+
+    # Automatic renewal on: the hint turns it off, as the same user, on the same store.
+    auto = acctctl(
+        env, "partner", "change", "72000000004", "--csn", BUREAU, "--yes", "--as", CLAIRE,
+        "--store", store,
+    )  # fmt: skip
+    assert auto.returncode == 3
+    turn_off = runnable_hints(auto.stderr)
+    assert turn_off == [
+        f"acctctl subs auto-renew 72000000004 --off --store '{store}' --as {CLAIRE}"
+    ]
+
+    # A change pending to another partner: the hint withdraws it.
+    first = acctctl(
+        env, "--as", CLAIRE, "--store", store, "partner", "change", "72000000001",
+        "--csn", BUREAU, "--yes",
+    )  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    other = acctctl(
+        env, "partner", "change", "72000000002", "--csn", "5550003333", "--yes",
+        "--store", store, "--as", CLAIRE,
+    )  # fmt: skip
+    assert other.returncode == 3
+    withdraw = runnable_hints(other.stderr)
+    assert withdraw == [f"acctctl partner cancel CHG-000001 --store '{store}' --as {CLAIRE}"]
+
+    for hint in (*listing, *turn_off, *withdraw):
+        code, seen = run_as_printed(env, hint)
+        assert code == 0, (hint, seen)
+    history = acctctl(env, "partner", "history", "--json", "--store", store)
+    assert '"status": "cancelled"' in history.stdout
+    shown = acctctl(env, "subs", "show", "72000000004", "--json", "--store", store)
+    assert '"auto_renew": false' in shown.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["subs", "list", "--lang", "fr"], ["--lang", "fr", "subs", "list"]),
+        (
+            ["partner", "change", "7", "--csn", "1", "--yes", "--as", "m@x", "--store=s.db"],
+            ["--as", "m@x", "--store=s.db", "partner", "change", "7", "--csn", "1", "--yes"],
+        ),
+        # a value of another option, and what follows --, are left alone
+        (["partner", "change", "7", "--csn", "--as"], ["partner", "change", "7", "--csn", "--as"]),
+        (
+            ["--store", "a.db", "subs", "show", "--", "--as"],
+            ["--store", "a.db", "subs", "show", "--", "--as"],
+        ),
+        (["config", "set", "store", "x.db"], ["config", "set", "store", "x.db"]),
+    ],
+)
+def test_global_options_are_moved_before_the_command(args: list[str], expected: list[str]) -> None:
+    import typer
+
+    from acctctl.cli.app import app, hoist_global_options
+
+    assert hoist_global_options(args, typer.main.get_command(app)) == expected
+
+
+def test_global_options_after_the_subcommand_reach_the_store(
+    world: tuple[dict[str, str], str],
+) -> None:
+    env, store = world
+    assert acctctl(env, "store", "init", "--demo", "--store", store).returncode == 0
+    shown = acctctl(env, "subs", "show", "72000000001", "--json", "--store", store, "--lang", "fr")
+    assert shown.returncode == 0 and '"id": "72000000001"' in shown.stdout
+    french = acctctl(env, "subs", "show", "99999", "--store", store, "--lang", "fr")
+    assert french.returncode == 4 and "Aucun abonnement" in french.stderr
