@@ -151,15 +151,19 @@ def change_columns(names: dict[str, str], now: datetime) -> list[Column[Change]]
     return [
         Column("Change", _("Change"), lambda c: c.id, lambda c: c.id, whole=True),
         Column("Contract", _("Contract"), lambda c: c.holder, lambda c: c.holder, whole=True),
+        # A person reads "A (CSN) → B (CSN)" in one column; a script gets From and To.
         Column(
-            "From",
-            _("From"),
-            lambda c: _partner_list(c.from_, names),
-            lambda c: ",".join(c.from_),
-            keep=60,
+            "Partners",
+            _("Partners"),
+            lambda c: _("{before} → {after}").format(
+                before=_partner_list(c.from_, names), after=_partner_list([c.to], names)
+            ),
+            lambda c: "",
+            min_text=16,
+            shown="terminal",
         ),
-        # Who the contract goes to and from when: without them, cards rather than a table.
-        Column("To", _("To"), lambda c: _partner_list([c.to], names), lambda c: c.to),
+        Column("From", _("From"), str, lambda c: ",".join(c.from_), shown="pipe"),
+        Column("To", _("To"), str, lambda c: c.to, shown="pipe"),
         Column("By", _("By"), lambda c: c.by, lambda c: c.by, whole=True, keep=30),
         Column(
             "Submitted",

@@ -126,6 +126,8 @@ class Column(Generic[R]):
     keep: int | None = None
     justify: Literal["left", "right"] = "left"
     min_text: int = 10  # a wrapping column narrower than this reads badly
+    # A pipe may want two columns where a person reads one ("From", "To": "A → B").
+    shown: Literal["both", "terminal", "pipe"] = "both"
 
 
 @dataclass
@@ -232,6 +234,7 @@ def _text(value: str, style: str = "") -> Text:
 
 def plan(columns: Sequence[Column[R]], sample: Sequence[R], width: int) -> Layout[R]:
     """The layout for ``sample`` (the records, or the first of them) at ``width``."""
+    columns = [c for c in columns if c.shown != "pipe"]
     cells = [[c.human(r) for r in sample] for c in columns]
     measures = [measure(c, column_cells) for c, column_cells in zip(columns, cells, strict=True)]
     # A column empty for every record says nothing (no pending change anywhere).
@@ -342,6 +345,7 @@ def write_plain(columns: Sequence[Column[R]], records: Iterable[R], stream: IO[s
     records come (a pipe reads the first line before the last is known)."""
     from acctctl.output import inert
 
+    columns = [c for c in columns if c.shown != "terminal"]
     stream.write("\t".join(c.name for c in columns) + "\n")
     for record in records:
         stream.write(

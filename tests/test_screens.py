@@ -1,0 +1,142 @@
+"""The screens people see, read back from a terminal emulator (pyte) at 60, 80, 100 and
+120 columns (issue 11): every subscription id, contract number, CSN, change id and date
+of the sample account is found whole on one line — never split by a wrap, never cut.
+
+The program runs in a real pseudo-terminal of that width; what it writes is fed to a
+pyte screen tall enough that nothing scrolls away, and the test reads the screen as a
+person would read it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+pexpect = pytest.importorskip("pexpect")
+pyte = pytest.importorskip("pyte")
+
+pytestmark = [pytest.mark.timeout(240), pytest.mark.slow]
+
+NOW = "2026-11-26T09:30:00Z"
+CLAIRE = "claire@dupont.example"
+BUREAU = "5550002222"
+WIDTHS = (60, 80, 100, 120)
+ROWS = 200  # tall: the test reads everything that was drawn; the width is what matters
+
+
+@pytest.fixture(scope="module")
+def account(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], dict[str, list]]:
+    """The sample account with a change submitted, and what the screens must show whole."""
+    home = tmp_path_factory.mktemp("screens")
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("ACCTCTL_") and k not in ("LC_ALL", "LC_MESSAGES", "LANGUAGE")
+    }
+    env.update(
+        ACCTCTL_HOME=str(home / "home"),
+        ACCTCTL_STORE=str(home / "account.db"),
+        ACCTCTL_NOW=NOW,
+        ACCTCTL_USER=CLAIRE,
+        LANG="C.UTF-8",
+        TZ="Europe/Paris",
+        TERM="xterm",
+        NO_COLOR="1",
+        PROMPT_TOOLKIT_NO_CPR="1",
+    )
+    env.pop("COLUMNS", None)
+    env.pop("LINES", None)
+
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "acctctl", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        return done.stdout
+
+    run("store", "init", "--demo")
+    run("partner", "change", "72000000001", "--csn", BUREAU, "--yes")
+    import json
+
+    subs = json.loads(run("subs", "list", "--json"))
+    changes = json.loads(run("partner", "history", "--json"))
+    return env, {"subs": subs, "changes": changes}
+
+
+def screen_of(env: dict[str, str], width: int, *args: str) -> list[str]:
+    screen = pyte.Screen(width, ROWS)
+    stream = pyte.Stream(screen)
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "acctctl", *args],
+        env=env,
+        dimensions=(ROWS, width),
+        encoding="utf-8",
+        timeout=120,
+    )
+    child.expect(pexpect.EOF)
+    stream.feed((child.before or "").replace("\n", "\r\n").replace("\r\r\n", "\r\n"))
+    child.close()
+    assert child.exitstatus == 0, "\n".join(screen.display)
+    return [line.rstrip() for line in screen.display]
+
+
+def whole(token: str, lines: list[str]) -> bool:
+    pattern = re.compile(rf"(?<![\w-]){re.escape(token)}(?![\w-])")
+    return any(pattern.search(line) for line in lines)
+
+
+def missing(tokens: set[str], lines: list[str]) -> list[str]:
+    return sorted(t for t in tokens if not whole(t, lines))
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_subs_list_shows_every_id_contract_and_date_whole(
+    account: tuple[dict[str, str], dict[str, list]], width: int
+) -> None:
+    env, facts = account
+    lines = screen_of(env, width, "subs", "list")
+    assert all(len(line) <= width for line in lines)
+    tokens = {s["id"] for s in facts["subs"]}
+    tokens |= {s["contract"] for s in facts["subs"] if s["contract"]}
+    tokens |= {s["term_end"] for s in facts["subs"]}
+    assert missing(tokens, lines) == [], "\n".join(lines)
+    assert whole("change pending", lines)  # the reason in words, whole
+    assert not whole("change-pending", lines)  # codes are for scripts
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_partner_history_shows_every_id_csn_and_time_whole(
+    account: tuple[dict[str, str], dict[str, list]], width: int
+) -> None:
+    env, facts = account
+    lines = screen_of(env, width, "partner", "history")
+    assert all(len(line) <= width for line in lines)
+    tokens: set[str] = set()
+    for change in facts["changes"]:
+        tokens |= {change["id"], change["contract"], change["to"], *change["from"]}
+    assert missing(tokens, lines) == [], "\n".join(lines)
+    # effective 10:30 UTC is 11:30 in Paris; the zone is named, the time never split from it
+    assert whole("2026-11-26 11:30 CET", lines)
+    if "Submitted" in lines[1]:  # the header line (at 60, cards: a line per field)
+        assert whole("2026-11-26 10:30 CET", lines)
+    if any(line.startswith("Submitted") for line in lines):
+        assert whole("2026-11-26 10:30 CET", lines)
+    assert whole("Bureau Numérique Paris (5550002222)", lines) or whole("(5550002222)", lines)
+
+
+def test_an_absurd_columns_value_draws_at_80(
+    account: tuple[dict[str, str], dict[str, list]],
+) -> None:
+    env, _ = account
+    lines = screen_of({**env, "COLUMNS": "0"}, 120, "subs", "list")
+    assert max(len(line) for line in lines) <= 80
+    assert max(len(line) for line in lines) > 60
