@@ -7,8 +7,10 @@ catalog compiled from the committed .po into a temporary folder.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from babel.messages.mofile import write_mo
@@ -69,3 +71,152 @@ def test_an_unreadable_file_is_told_in_french(acctctl: Run, tmp_path: Path) -> N
     assert code == 2
     assert f"Impossible de lire {tmp_path}{NNBSP}: c’est un dossier" in err
     assert "Errno" not in err and "directory" not in err
+
+
+# --- Click's and Typer's own words --------------------------------------------------------
+
+ENGLISH_CLICK = (
+    "Usage:",
+    "Options:",
+    "Arguments:",
+    "Commands:",
+    "[required]",
+    "[default:",
+    "for help",
+    "Error:",
+    "No such",
+    "Missing",
+    "Show this message",
+    "COMMAND",
+    "<str>",
+)
+
+
+def english_left(text: str) -> list[str]:
+    return [word for word in ENGLISH_CLICK if re.search(rf"{re.escape(word)}(?!\w)", text)]
+
+
+def test_root_help_is_french(acctctl: Run) -> None:
+    code, out, _err = acctctl("--lang", "fr", "--help")
+    assert code == 0
+    assert out.startswith(f"Utilisation{NNBSP}: acctctl [OPTIONS] COMMANDE [ARGUMENTS]...")
+    assert f"\nOptions{NNBSP}:\n" in out and f"\nCommandes{NNBSP}:\n" in out
+    assert "--lang LANGUE" in out and "--store CIBLE" in out
+    assert english_left(out) == []
+
+
+def test_an_argument_help_is_french(acctctl: Run) -> None:
+    code, out, _err = acctctl("--lang", "fr", "partner", "lookup", "--help")
+    assert code == 0
+    assert out.startswith(f"Utilisation{NNBSP}: acctctl partner lookup [OPTIONS] {{CSN}}")
+    assert f"\nArguments{NNBSP}:\n" in out and "[obligatoire]" in out
+    assert english_left(out) == []
+
+
+def every_command(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    yield path
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from every_command(sub, (*path, name))
+
+
+def test_every_command_help_is_french(acctctl: Run) -> None:
+    import typer
+
+    from acctctl.cli.app import app
+
+    english = english_help_texts()
+    for path in every_command(typer.main.get_command(app)):
+        code, out, _err = acctctl("--lang", "fr", *path, "--help")
+        assert code == 0, path
+        assert english_left(out) == [], (path, out)
+        flat = " ".join(out.split())
+        assert [text for text in english if text in flat] == [], (path, out)
+
+
+def english_help_texts() -> list[str]:
+    """The catalog's English sentences whose French differs, whitespace folded."""
+    with FRENCH.open("rb") as source:
+        catalog = read_po(source, locale="fr")
+    return [
+        " ".join(str(m.id).split())
+        for m in catalog
+        if m.id and isinstance(m.id, str) and " " in m.id and m.string and m.string != m.id
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "french", "english"),
+    [
+        (
+            ["partner", "change", "--bogus"],
+            f"Erreur{NNBSP}: option inconnue{NNBSP}: --bogus",
+            "Error: No such option: --bogus",
+        ),
+        (
+            ["partner", "lookup"],
+            f"Erreur{NNBSP}: argument manquant{NNBSP}: «{NNBSP}CSN{NNBSP}».",
+            "Error: Missing argument 'CSN'.",
+        ),
+        (
+            ["partner", "change", "--csn"],
+            f"Erreur{NNBSP}: l’option --csn attend une valeur.",
+            "Error: Option '--csn' requires an argument.",
+        ),
+        (
+            ["partner", "lookup", "5550002222", "de-trop"],
+            f"Erreur{NNBSP}: argument en trop{NNBSP}: de-trop",
+            "Error: Got unexpected extra argument(s) (de-trop)",
+        ),
+        (
+            ["subz"],
+            f"Erreur{NNBSP}: commande inconnue{NNBSP}: subz. "
+            f"Vouliez-vous dire «{NNBSP}subs{NNBSP}»{NNBSP}?",
+            "Error: No such command 'subz'. Did you mean 'subs'?",
+        ),
+    ],
+)
+def test_usage_errors_are_french(acctctl: Run, args: list[str], french: str, english: str) -> None:
+    code, out, err = acctctl("--lang", "fr", *args)
+    assert code == 2 and out == ""
+    lines = err.splitlines()
+    assert lines[-1] == french
+    assert english_left(err) == []
+    code, _out, err = acctctl("--lang", "en", *args)
+    assert code == 2
+    english_lines = err.splitlines()
+    assert english_lines[-1] == english  # English stays Click's own, byte for byte
+    assert len(lines) == len(english_lines)
+    if english_lines[0].startswith("Usage: "):  # when Click knows the command, it shows how
+        assert lines[0].startswith(f"Utilisation{NNBSP}: acctctl")
+        assert lines[1].startswith(f"Essayez «{NNBSP}acctctl") and lines[1].endswith(
+            f" -h{NNBSP}» pour afficher l’aide."
+        )
+
+
+def test_the_lang_error_speaks_the_language_of_the_other_settings(
+    acctctl: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    code, _out, err = acctctl("--lang", "de", "subs", "list")
+    assert code == 2
+    assert err == f"acctctl{NNBSP}: --lang accepte en ou fr.\n"
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    code, _out, err = acctctl("--lang", "de", "subs", "list")
+    assert code == 2
+    assert err == "acctctl: --lang must be en or fr.\n"
+
+
+def test_a_command_still_runs_and_exits_with_its_code_in_french(acctctl: Run) -> None:
+    assert acctctl("--lang", "fr", "store", "init", "--demo")[0] == 0
+    code, _out, err = acctctl("--lang", "fr", "subs", "show", "99999")
+    assert code == 4
+    assert err.startswith(f"acctctl{NNBSP}: Aucun abonnement 99999")
+    code, out, _err = acctctl("--lang", "fr", "subs", "list", "--ids")
+    assert code == 0 and out.split()
+
+
+def test_the_key_help_names_every_config_key() -> None:
+    from acctctl import config
+    from acctctl.cli.config_commands import KEY_HELP
+
+    assert all(key in KEY_HELP for key in config.KEYS)

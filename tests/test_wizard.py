@@ -384,7 +384,7 @@ def test_rules_are_checked_again_at_submit(
     competitor = Competitor(ctx=replace(ctx, actor=CLAIRE))
     assert walk(ctx, FULL_WALK, prompter=competitor) == 3
 
-    assert "change-pending" in capsys.readouterr().err
+    assert "change pending: A change to" in capsys.readouterr().err  # the label, then why
     assert [c.to for c in changes(ctx)] == [BIM_NANTES]
 
 

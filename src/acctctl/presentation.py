@@ -239,7 +239,10 @@ def render_detail(detail: object, now: datetime | None = None) -> None:
     )
     card(_("Subscription {id}").format(id=sub.id), fields)
     for reason in view.reasons:
-        out(f"  ✗ {reason_label(reason.code)}: {inert(reason.message)}")
+        line = _("{heading}: {detail}").format(
+            heading=reason_label(reason.code), detail=inert(reason.message)
+        )
+        out("  ✗ " + line)
     if view.eligible and detail.multiple_partners:
         out(
             "  ! "

@@ -190,11 +190,14 @@ def root(
     """See a subscription account's contracts and move them to another partner."""
     current = state(ctx)
     current.store_flag, current.as_flag, current.lang_flag = store, as_, lang
-    from acctctl.i18n import set_language
+    from acctctl.i18n import LANGUAGES, language_code, set_language
 
-    if lang is not None and lang.split("_")[0].lower() not in ("en", "fr"):
+    if lang is not None and language_code(lang) not in LANGUAGES:
         from acctctl.errors import UsageError
 
+        # Said in the language the rest of the settings choose (config, locale).
+        current.lang_flag = None
+        set_language(current.settings().lang)
         raise UsageError(_("--lang must be en or fr."))
     settings = current.settings()
     set_language(settings.lang)
@@ -252,6 +255,10 @@ def _language_before_parsing(args: list[str]) -> str | None:
         elif arg.startswith("--lang="):
             flag = arg.partition("=")[2]
     from acctctl import config
+    from acctctl.i18n import LANGUAGES, language_code
+
+    if flag is not None and language_code(flag) not in LANGUAGES:
+        flag = None  # refused by `root`, in the language the other settings choose
 
     try:
         return config.resolve(store=None, user=None, lang=flag, default_store="").lang
@@ -341,9 +348,12 @@ def main(argv: list[str] | None = None) -> int:
 
     skip_pydantic(command)
     if set_language(_language_before_parsing(args)) != "en":
+        from acctctl.cli.click_text import localize, run_localized
         from acctctl.cli.help_text import translate
 
         translate(command)
+        localize(command)
+        return run_localized(command, args)
     try:
         command(args=args, prog_name="acctctl")
     except SystemExit as exit_:

@@ -7,10 +7,14 @@ import typer
 from acctctl import config
 from acctctl.cli.app import state
 from acctctl.errors import NotFoundError, UsageError
-from acctctl.i18n import _, language
+from acctctl.i18n import N_, _, language
 from acctctl.output import inert, out, print_json
 
 app = typer.Typer(no_args_is_help=True)
+
+KEY_HELP = N_("A setting: store, user, lang or propagation_minutes.")
+"""Marked for the catalog (tests/test_french_cli.py checks it names
+every key of ``config.KEYS``)."""
 
 
 @app.command("path")
@@ -48,7 +52,9 @@ def show(
 
 
 @app.command("get")
-def get(key: str = typer.Argument(..., help="One of: " + ", ".join(config.KEYS))) -> None:
+def get(
+    key: str = typer.Argument(..., metavar="KEY", help=KEY_HELP),
+) -> None:
     """Print one key's value in the config file."""
     if key not in config.KEYS:
         raise UsageError(
@@ -70,12 +76,17 @@ def get(key: str = typer.Argument(..., help="One of: " + ", ".join(config.KEYS))
 
 
 @app.command("set")
-def set_(key: str, value: str) -> None:
+def set_(
+    key: str = typer.Argument(..., metavar="KEY", help=KEY_HELP),
+    value: str = typer.Argument(..., metavar="VALUE", help="Its new value."),
+) -> None:
     """Set one key in the config file (written atomically)."""
     config.save(key, value)
 
 
 @app.command("unset")
-def unset(key: str) -> None:
+def unset(
+    key: str = typer.Argument(..., metavar="KEY", help=KEY_HELP),
+) -> None:
     """Remove one key from the config file."""
     config.unset(key)

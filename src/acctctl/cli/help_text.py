@@ -1,10 +1,12 @@
 """`--help` in the administrator's language.
 
-Typer takes a command's help from its docstring and an option's from ``help=``,
-when the module is imported — before the language is known. So Babel extracts them
-with ``extract`` below (named in ``babel.cfg`` for the CLI modules), and
-``translate`` swaps them for their translation on the built Click command tree,
-once the language is chosen (``acctctl.cli.app.main``).
+Typer takes a command's help from its docstring and an option's from ``help=``
+(and the placeholder of its value from ``metavar=``), when the module is imported —
+before the language is known. So Babel extracts them with ``extract`` below (named
+in ``babel.cfg`` for the CLI modules), and ``translate`` swaps them for their
+translation on the built Click command tree, once the language is chosen
+(``acctctl.cli.app.main``). Click's own words (``Usage:``, ``[required]``…) are
+``acctctl.cli.click_text``'s.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ def translate(command: Any) -> None:
         text = getattr(param, "help", None)
         if text:
             param.help = _(inspect.cleandoc(text))
+        if getattr(param, "metavar", None):
+            param.metavar = _(param.metavar)
     if hasattr(command, "get_help_option"):
         # Click makes the --help option itself on first use, so translate it then.
         make_help_option = command.get_help_option
@@ -54,7 +58,7 @@ def translate(command: Any) -> None:
 
 def help_texts(source: str) -> Iterator[tuple[int, str]]:
     """``(line, text)`` of every docstring of a Typer command or callback and every
-    literal ``help=`` argument in a module's source."""
+    literal ``help=`` and ``metavar=`` argument in a module's source."""
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             decorated = any(
@@ -70,7 +74,7 @@ def help_texts(source: str) -> Iterator[tuple[int, str]]:
             for keyword in node.keywords:
                 value = keyword.value
                 if (
-                    keyword.arg == "help"
+                    keyword.arg in ("help", "metavar")
                     and isinstance(value, ast.Constant)
                     and isinstance(value.value, str)
                     and value.value.strip()

@@ -64,7 +64,10 @@ def say(text: str, style: str = "") -> None:
 def show_reasons(reasons: Sequence[Reason], subject: str) -> None:
     """Rejections are errors: standard error, one line per rule, with its sentence."""
     for reason in reasons:
-        err(f"  ✗ {inert(subject)}: {reason.code}: {inert(reason.message)}")
+        reason_line = _("{heading}: {detail}").format(
+            heading=presentation.reason_label(reason.code), detail=inert(reason.message)
+        )
+        err("  ✗ " + _("{heading}: {detail}").format(heading=inert(subject), detail=reason_line))
 
 
 def short_date(day: date) -> str:
@@ -105,7 +108,7 @@ def moved_table(moved: Sequence[Subscription]) -> None:
             "This change moves {n} subscription:",
             "This change moves all {n} subscriptions of the contract:",
             len(moved),
-        ).format(n=len(moved))
+        ).format(n=format_number(len(moved)))
     )
     columns: list[Column[Subscription]] = [
         Column("Subscription", _("Subscription"), lambda s: s.id, lambda s: s.id, whole=True),
