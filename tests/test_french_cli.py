@@ -220,3 +220,65 @@ def test_the_key_help_names_every_config_key() -> None:
     from acctctl.cli.config_commands import KEY_HELP
 
     assert all(key in KEY_HELP for key in config.KEYS)
+
+
+# --- values and answers -----------------------------------------------------------------
+
+
+def test_plan_and_agreement_values_read_as_the_portal_shows_them(acctctl: Run) -> None:
+    assert acctctl("--lang", "fr", "store", "init", "--demo")[0] == 0
+    code, out, _err = acctctl("--lang", "fr", "subs", "show", "72000000005")
+    assert code == 0
+    assert "Enterprise — Assistance Enterprise" in out
+    assert "Enterprise Business Agreement (Token Flex)" in out
+    assert "eba-token-flex" not in out and "enterprise —" not in out
+
+
+def test_config_show_says_where_each_value_comes_from_in_french(
+    acctctl: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    code, out, _err = acctctl("config", "show")
+    assert code == 0
+    assert "lang = fr  (environnement (LANG))" in out
+    assert "propagation_minutes = 60  (par défaut)" in out
+    assert "default" not in out and "environment" not in out
+
+
+@pytest.mark.parametrize(
+    ("typed", "answer"),
+    [("o", True), ("OUI", True), ("y", True), ("yes", True), (" n ", False), ("non", False)],
+)
+def test_yes_and_no_in_either_language(typed: str, answer: bool) -> None:
+    from acctctl.wizard.yes_no import answer_of
+
+    assert answer_of(typed) is answer
+    assert answer_of("peut-être") is None
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    ("keys", "default", "answer", "echo"),
+    [("oui\r", False, True, "Oui"), ("\r", True, True, "Oui"), ("x\rnon\r", True, False, "Non")],
+)
+def test_a_yes_no_question_in_french(
+    acctctl: Run, keys: str, default: bool, answer: bool, echo: str
+) -> None:
+    import io
+
+    from prompt_toolkit.application import create_app_session
+    from prompt_toolkit.data_structures import Size
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output.vt100 import Vt100_Output
+
+    from acctctl.wizard.yes_no import yes_no_question
+
+    i18n.set_language("fr")
+    screen = io.StringIO()
+    output = Vt100_Output(screen, lambda: Size(rows=24, columns=80), term="dumb")
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=output):
+        pipe.send_text(keys)
+        assert yes_no_question(f"Soumettre{NNBSP}?", default).unsafe_ask() is answer
+    drawn = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", screen.getvalue())
+    assert ("(O/n)" if default else "(o/N)") in drawn
+    assert drawn.rstrip().endswith(f"Soumettre{NNBSP}? {echo}")

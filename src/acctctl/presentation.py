@@ -38,6 +38,15 @@ REASON_LABELS = {
 }
 
 
+PLANS = {"standard": N_("Standard"), "premium": N_("Premium"), "enterprise": N_("Enterprise")}
+AGREEMENTS = {
+    "standard": N_("Standard"),
+    "eba": N_("Enterprise Business Agreement"),
+    "eba-token-flex": N_("Enterprise Business Agreement (Token Flex)"),
+}
+"""Plan and agreement values as the portal shows them (JSON keeps the codes)."""
+
+
 def reason_label(code: str) -> str:
     return _(REASON_LABELS[code]) if code in REASON_LABELS else code
 
@@ -196,11 +205,16 @@ def render_detail(detail: object, now: datetime | None = None) -> None:
     fields: list[tuple[str, object]] = [
         (_("Product"), sub.product),
         (_("Seats"), format_number(sub.seats)),
-        (_("Plan"), f"{sub.plan} — {detail.support_level}"),
+        (
+            _("Plan"),
+            _("{plan} — {support}").format(
+                plan=_(PLANS.get(sub.plan, sub.plan)), support=detail.support_level
+            ),
+        ),
         (_("Contract"), sub.contract or _("none (subscription ID, new buying model)")),
     ]
     if terms.agreement is not None:
-        fields.append((_("Agreement"), terms.agreement))
+        fields.append((_("Agreement"), _(AGREEMENTS.get(terms.agreement, terms.agreement))))
     fields += [
         (_("Contract manager"), terms.manager),
         (

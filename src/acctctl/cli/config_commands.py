@@ -48,7 +48,24 @@ def show(
         return
     for key, value in values.items():
         shown = "" if value is None else inert(value)
-        out(f"{key} = {shown}  ({settings.sources.get(key, 'default')})")
+        source = source_label(settings.sources.get(key, "default"))
+        out(_("{key} = {value}  ({source})").format(key=key, value=shown, source=source))
+
+
+SOURCES = {
+    "flag": N_("option"),
+    "config": N_("config file"),
+    "default": N_("default"),
+    "environment": N_("environment"),
+}
+
+
+def source_label(source: str) -> str:
+    """``environment (LANG)`` → « environnement (LANG) »: the word translated, the
+    variable's name kept."""
+    word, _space, detail = source.partition(" ")
+    label = _(SOURCES[word]) if word in SOURCES else word
+    return f"{label} {detail}" if detail else label
 
 
 @app.command("get")
