@@ -48,11 +48,19 @@ ROLES = {
 
 
 def heading(number: int) -> None:
+    """The step's title on a rule; a title wider than the screen (the vendor's French
+    ones are long) is printed whole, wrapped, above the rule rather than cut."""
+    from rich.cells import cell_len
     from rich.text import Text
 
     screen = console()
     screen.print()
-    screen.rule(Text(step(number).heading(), style="bold"), align="left")
+    title = step(number).heading()
+    if cell_len(title) + 2 > screen.width:
+        screen.print(Text(title, style="bold"))
+        screen.rule()
+    else:
+        screen.rule(Text(title, style="bold"), align="left")
 
 
 def say(text: str, style: str = "") -> None:
@@ -122,7 +130,14 @@ def moved_table(moved: Sequence[Subscription]) -> None:
             keep=20,
             justify="right",
         ),
-        Column("Plan", _("Plan"), lambda s: s.plan, lambda s: s.plan, whole=True, keep=10),
+        Column(
+            "Plan",
+            _("Plan"),
+            lambda s: _(presentation.PLANS.get(s.plan, s.plan)),
+            lambda s: s.plan,
+            whole=True,
+            keep=10,
+        ),
     ]
     table(columns, moved, human=True)
 
