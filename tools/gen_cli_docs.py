@@ -18,7 +18,10 @@ def reference() -> str:
 
     from acctctl.cli.app import app
 
+    from acctctl.cli.usage import readable
+
     command = typer.main.get_command(app)
+    readable(command)
     ctx = typer.Context(command)
     text = get_docs_for_click(
         obj=command, ctx=ctx, name="acctctl", title="acctctl command reference"

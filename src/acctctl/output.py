@@ -204,17 +204,24 @@ def card(
     width = max((len(label) for label, _ in fields), default=0)
     if not is_terminal(stream):
         stream.write(inert(title) + "\n")
+        from acctctl.tables import unglue
+
         for label, value in fields:
-            stream.write(f"  {label.ljust(width)}  {inert(value)}\n")
+            stream.write(f"  {label.ljust(width)}  {unglue(inert(value))}\n")
         return
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
 
-    # Labels stay on one line; values wrap at spaces, so an id or a date is never split.
+    from acctctl.tables import cell_width, terminal_width, wrap
+
+    # Labels stay on one line; values are wrapped here, at spaces only, so an id, a date
+    # or a time with its zone (glued: tables.glue) is never split.
+    label_width = max((cell_width(label) for label, _ in fields), default=0)
+    value_width = max(terminal_width(stream) - 4 - label_width - 2, 16)
     body = Table.grid(padding=(0, 2))
     body.add_column(no_wrap=True, style="bold")
-    body.add_column(overflow="fold")
+    body.add_column(no_wrap=True, overflow="fold")
     for label, value in fields:
-        body.add_row(Text(label), Text(inert(value)))
+        body.add_row(Text(label), Text("\n".join(wrap(inert(value), value_width))))
     console(stream).print(Panel(body, title=Text(inert(title)), title_align="left", expand=False))

@@ -267,6 +267,56 @@ def render_detail(detail: object, now: datetime | None = None) -> None:
         )
 
 
+def contract_json(views: Sequence[SubscriptionView]) -> dict[str, object]:
+    """`subs show CONTRACT_NUMBER --json`: the contract's terms and its subscriptions."""
+    first = views[0].to_json() if views else {}
+    shared = ("contract", "manager", "term_end", "days_left", "auto_renew", "agreement")
+    data: dict[str, object] = {key: first.get(key) for key in shared}
+    data.update(
+        partners=first.get("partners", []),
+        pending_change=first.get("pending_change"),
+        eligible=first.get("eligible"),
+        reasons=first.get("reasons", []),
+        subscriptions=[v.to_json() for v in views],
+    )
+    return data
+
+
+def render_contract(views: Sequence[SubscriptionView], now: datetime) -> None:
+    """`subs show CONTRACT_NUMBER`: the contract's card, then all its subscriptions (one
+    change moves them all)."""
+    from acctctl.output import table
+
+    view = views[0]
+    terms = view.terms
+    fields: list[tuple[str, object]] = [
+        (_("Contract manager"), terms.manager),
+        (
+            _("Term end"),
+            _("{date} ({days})").format(
+                date=format_date(terms.term_end), days=days_left(view.days_left)
+            ),
+        ),
+        (_("Auto-renew"), _("on") if terms.auto_renew else _("off")),
+        (_("Partners"), _partner_list(terms.partners, view.partner_names)),
+    ]
+    if terms.agreement is not None:
+        fields.insert(0, (_("Agreement"), terms.agreement))
+    if view.pending is not None:
+        fields.append((_("Pending change"), _pending_human(view, now)))
+    fields.append(
+        (
+            _("Can change partner"),
+            _("yes") if view.eligible else _("no: {why}").format(why=reason_labels(view.reasons)),
+        )
+    )
+    card(_("Contract {number}").format(number=terms.contract), fields)
+    for reason in view.reasons:
+        out(f"  ✗ {reason_label(reason.code)}: {inert(reason.message)}")
+    shown = {"ID", "Product", "Seats"}
+    table([c for c in subscription_columns(now) if c.name in shown], views)
+
+
 def partner_fields(partner: object) -> list[tuple[str, object]]:
     from acctctl.domain import Partner
 

@@ -347,6 +347,9 @@ def main(argv: list[str] | None = None) -> int:
     from acctctl.cli.coercion import skip_pydantic
 
     skip_pydantic(command)
+    from acctctl.cli.usage import readable
+
+    readable(command)
     if set_language(_language_before_parsing(args)) != "en":
         from acctctl.cli.click_text import localize, run_localized
         from acctctl.cli.help_text import translate

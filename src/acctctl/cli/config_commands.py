@@ -94,11 +94,39 @@ def get(
 
 @app.command("set")
 def set_(
+    ctx: typer.Context,
     key: str = typer.Argument(..., metavar="KEY", help=KEY_HELP),
     value: str = typer.Argument(..., metavar="VALUE", help="Its new value."),
 ) -> None:
     """Set one key in the config file (written atomically)."""
+    if key == "user":
+        _check_user(ctx, value)
     config.save(key, value)
+
+
+def _check_user(ctx: typer.Context, email: str) -> None:
+    """``user`` must be a user of the account, or every later command fails with exit 5;
+    a store that cannot be read yet (not created) only earns a warning."""
+    from acctctl import service
+    from acctctl.errors import NotAllowedError, StoreError
+    from acctctl.output import err
+
+    try:
+        known = service.is_user(state(ctx).context(actor=None), email.strip())
+    except StoreError as error:
+        err(
+            _("warning: {email} could not be checked ({problem}); saved anyway.").format(
+                email=inert(email), problem=inert(error.message)
+            )
+        )
+        return
+    if not known:
+        raise NotAllowedError(
+            _("{email} is not a user of this account; nothing was saved.").format(
+                email=inert(email)
+            ),
+            code="unknown-user",
+        )
 
 
 @app.command("unset")

@@ -11,7 +11,7 @@ import typer
 from acctctl.cli.app import prompts_allowed, state
 from acctctl.cli.completion import complete_partner, complete_subscription
 from acctctl.errors import AcctctlError, CancelledError, StoreError, UsageError
-from acctctl.i18n import _
+from acctctl.i18n import N_, _
 from acctctl.ids import parse_csn, parse_id
 from acctctl.local_time import moment
 from acctctl.output import (
@@ -78,7 +78,7 @@ def _step(number: int, detail: str, quiet: bool) -> None:
     err(_("{heading}: {detail}").format(heading=step(number).heading(), detail=inert(detail)))
 
 
-@app.command("change")
+@app.command("change", short_help=N_("Move contracts to another partner: the eight steps."))
 def change(
     ctx: typer.Context,
     ids: list[str] = typer.Argument(
@@ -249,7 +249,7 @@ def _emit(result: object, json_: bool, *, quiet: bool, now: datetime) -> None:
         err(_("acctctl: {message}").format(message=inert(result.message or "")))
 
 
-@app.command("history")
+@app.command("history", short_help=N_("The partner changes, with who and when."))
 def history(
     ctx: typer.Context,
     ident: str | None = typer.Argument(

@@ -10,7 +10,7 @@ import typer
 
 from acctctl.cli.app import state
 from acctctl.errors import StoreError, UsageError
-from acctctl.i18n import _, format_number, ngettext
+from acctctl.i18n import N_, _, format_number, ngettext
 from acctctl.output import err, inert, out
 
 app = typer.Typer(no_args_is_help=True)
@@ -56,7 +56,7 @@ def init(
     )
 
 
-@app.command("import")
+@app.command("import", short_help=N_("Load the whole account from a JSON document."))
 def import_(
     ctx: typer.Context,
     file: str = typer.Argument(..., metavar="FILE|-", help="An account document (JSON), or -."),

@@ -10,15 +10,20 @@ from acctctl.cli.app import prompts_allowed, state
 from acctctl.cli.completion import complete_subscription
 from acctctl.errors import CancelledError, UsageError
 from acctctl.hints import command
-from acctctl.i18n import _
+from acctctl.i18n import N_, _
 from acctctl.ids import parse_id
 from acctctl.output import err, inert, out, print_json, print_json_array_text, table
-from acctctl.presentation import render_detail, subscription_columns
+from acctctl.presentation import (
+    contract_json,
+    render_contract,
+    render_detail,
+    subscription_columns,
+)
 
 app = typer.Typer(no_args_is_help=True)
 
 
-@app.command("list")
+@app.command("list", short_help=N_("Every subscription, and whether its partner can change."))
 def list_(
     ctx: typer.Context,
     eligible: bool = typer.Option(
@@ -75,27 +80,44 @@ def list_(
         )
 
 
-@app.command("show")
+@app.command("show", short_help=N_("One subscription, or one contract, in full."))
 def show(
     ctx: typer.Context,
     sub_id: str = typer.Argument(
-        ..., metavar="ID", help="Subscription id.", autocompletion=complete_subscription
+        ...,
+        metavar="ID",
+        help="Subscription id, or a contract number.",
+        autocompletion=complete_subscription,
     ),
     json_: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """One subscription in full: contract, its other subscriptions, partners, support
-    level, pending change, and every rule that blocks a change."""
+    level, pending change, and every rule that blocks a change. Given a contract number:
+    the contract and all its subscriptions."""
     from acctctl import service
+    from acctctl.errors import NotFoundError
 
     context = state(ctx).context()
-    detail = service.show_subscription(context, parse_id(sub_id, _("subscription id")))
+    ident = parse_id(sub_id, _("subscription id"))
+    try:
+        detail = service.show_subscription(context, ident)
+    except NotFoundError as missing:
+        try:
+            views = service.show_contract(context, ident)
+        except NotFoundError:
+            raise missing from None
+        if json_:
+            print_json(contract_json(views))
+            return
+        render_contract(views, context.now)
+        return
     if json_:
         print_json(detail.to_json())
         return
     render_detail(detail, context.now)
 
 
-@app.command("auto-renew")
+@app.command("auto-renew", short_help=N_("Turn a contract's automatic renewal on or off."))
 def auto_renew(
     ctx: typer.Context,
     sub_id: str = typer.Argument(

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
         lookup_partner,
         notices,
         partner_names,
+        show_contract,
         show_subscription,
     )
 
@@ -99,6 +100,7 @@ __all__ = [
     "replace_store",
     "require_actor",
     "set_auto_renew",
+    "show_contract",
     "show_subscription",
     "sign_in",
     "submit",

@@ -246,6 +246,25 @@ def show_subscription(ctx: Context, sub_id: str) -> SubscriptionDetail:
     )
 
 
+def show_contract(ctx: Context, number: str) -> list[SubscriptionView]:
+    """Every subscription of a contract, as the listing shows them (`subs show NUMBER`)."""
+    with ctx.store.read() as reader:
+        contract = reader.contract(number)
+        if contract is None:
+            raise NotFoundError(
+                _("No subscription or contract {id} in this account.").format(id=number),
+                hint=_("`{command}` shows the account's subscriptions.").format(
+                    command=command("subs", "list")
+                ),
+                code="unknown-subscription",
+            )
+        account = _Account(reader, ctx)
+        pending = reader.pending_change(number)
+        return [
+            account.view(sub, contract, pending) for sub in reader.subscriptions_of_contract(number)
+        ]
+
+
 def lookup_partner(ctx: Context, csn: str) -> Partner:
     """Steps 5–6: find the partner by its account number."""
     with ctx.store.read() as reader:

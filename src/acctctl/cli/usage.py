@@ -1,0 +1,36 @@
+"""Usage lines and argument help as a person writes them: ``acctctl subs show ID``.
+
+Typer writes a required argument as ``{ID}`` and follows each argument with its Python
+type (``ID <list[str]>``): neither means anything to an administrator. ``readable``
+rewrites both on the built command tree (``acctctl.cli.app.main``, and the generator
+of docs/cli.md), the way Click and `gh` write them: ``ID``, ``[ID]``, ``ID...``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _usage_name(param: Any) -> str:
+    name = str(param.metavar or param.name.upper())
+    if not param.required and not name.startswith("["):
+        name = f"[{name}]"
+    if param.nargs != 1 and not name.endswith("..."):
+        name += "..."
+    return name
+
+
+def readable(command: Any) -> None:
+    """Every argument of ``command`` and its subcommands: no braces, no Python types."""
+    commands = [command]
+    while commands:
+        current = commands.pop()
+        for param in getattr(current, "params", ()):
+            if getattr(param, "param_type_name", "") != "argument":
+                continue
+            usage = _usage_name(param)
+            shown = usage.removesuffix("...")
+            param._usage_display_name = lambda usage=usage: usage
+            param._rich_display_name = lambda shown=shown: shown
+            param.display_type_rich = lambda ctx: ""
+        commands.extend(getattr(current, "commands", {}).values())
