@@ -183,3 +183,15 @@ def test_messages_wrap_at_words_and_never_inside_a_command() -> None:
         assert re.findall(r"\S+", wrapped) == words  # nothing cut or lost
         for line in wrapped.splitlines():
             assert len(line) <= width or command in line
+
+
+def test_a_narrow_column_dropped_before_a_wide_one_comes_back_when_the_wide_one_goes() -> None:
+    rows = [("72000000001", "x" * 40, "10")]
+    columns: list[Column[tuple[str, str, str]]] = [
+        Column("ID", "ID", lambda r: r[0], lambda r: r[0], whole=True),
+        Column("Wide", "Wide", lambda r: r[1], lambda r: r[1], whole=True, keep=50),
+        Column("Seats", "Seats", lambda r: r[2], lambda r: r[2], whole=True, keep=10),
+    ]
+    layout = plan(columns, rows, 30)  # Seats goes first, then Wide: Seats fits again
+    assert [c.name for c in layout.columns] == ["ID", "Seats"]
+    assert [c.name for c in layout.dropped] == ["Wide"]

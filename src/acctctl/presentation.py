@@ -146,7 +146,7 @@ def subscription_columns(now: datetime) -> list[Column[SubscriptionView]]:
             _("Can change partner"),
             lambda v: _("yes") if v.eligible else reason_labels(v.reasons),
             lambda v: "yes" if v.eligible else ",".join(r.code for r in v.reasons),
-            min_text=13,  # "auto-renew on" on one line
+            min_text=14,  # "change pending", "auto-renew on" on one line
         ),
     ]
 

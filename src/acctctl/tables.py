@@ -251,6 +251,11 @@ def plan(columns: Sequence[Column[R]], sample: Sequence[R], width: int) -> Layou
         least_useful = min(droppable, key=lambda i: columns[i].keep or 0)
         kept.remove(least_useful)
         dropped.append(least_useful)
+    # A wide column dropped late may have made room for narrower ones dropped before it.
+    for i in sorted(dropped, key=lambda i: -(columns[i].keep or 0)):
+        if needed(sorted([*kept, i])) <= width:
+            kept = sorted([*kept, i])
+            dropped.remove(i)
     widths = {i: measures[i].least for i in kept}
     spare = width - needed(kept)
     _spend(spare, widths, [i for i in kept if not columns[i].whole], measures, cells, columns)
