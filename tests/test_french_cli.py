@@ -108,7 +108,7 @@ def test_root_help_is_french(acctctl: Run) -> None:
 def test_an_argument_help_is_french(acctctl: Run) -> None:
     code, out, _err = acctctl("--lang", "fr", "partner", "lookup", "--help")
     assert code == 0
-    assert out.startswith(f"Utilisation{NNBSP}: acctctl partner lookup [OPTIONS] {{CSN}}")
+    assert out.startswith(f"Utilisation{NNBSP}: acctctl partner lookup [OPTIONS] CSN")
     assert f"\nArguments{NNBSP}:\n" in out and "[obligatoire]" in out
     assert english_left(out) == []
 

@@ -312,7 +312,10 @@ def render_contract(views: Sequence[SubscriptionView], now: datetime) -> None:
     )
     card(_("Contract {number}").format(number=terms.contract), fields)
     for reason in view.reasons:
-        out(f"  ✗ {reason_label(reason.code)}: {inert(reason.message)}")
+        line = _("{heading}: {detail}").format(
+            heading=reason_label(reason.code), detail=inert(reason.message)
+        )
+        out("  ✗ " + line)
     shown = {"ID", "Product", "Seats"}
     table([c for c in subscription_columns(now) if c.name in shown], views)
 
