@@ -98,7 +98,9 @@ PATHS = {
         ("partner", "cancel", CHANGE, "--yes"), MANAGERS, (pending_change(timedelta(minutes=10)),)
     ),
     "subs-auto-renew": WritePath(("subs", "auto-renew", SUBSCRIPTION, "--on", "--yes"), MANAGERS),
-    "store-import-force": WritePath(("store", "import", "{document}", "--force"), PRIMARY),
+    "store-import-force": WritePath(
+        ("store", "import", "--sandbox", "{document}", "--force"), PRIMARY
+    ),
     "store-init-force": WritePath(
         ("store", "init", "--demo", "--force"), PRIMARY, (pending_change(timedelta(minutes=10)),)
     ),
@@ -138,7 +140,7 @@ def test_every_write_path_checks_who_is_acting(
 ) -> None:
     write = PATHS[path]
     store = store_factory()
-    store.replace(write.account(), force=False)
+    store.replace(write.account(), force=False, sandbox=True)
     other_account = tmp_path / "other-account.json"
     other_account.write_text(document_json(many_contracts(2)), encoding="utf-8")
     args = [a.replace("{document}", str(other_account)) for a in write.args]

@@ -371,7 +371,7 @@ def test_export_then_import_gives_the_same_document(run: Run, tmp_path: Path) ->
     target = tmp_path / "copy.json"
     assert run("store", "export", "-o", str(target)).exit_code == 0
     assert target.read_text() == exported
-    again = run("--store", str(tmp_path / "other.db"), "store", "import", str(target))
+    again = run("--store", str(tmp_path / "other.db"), "store", "import", "--sandbox", str(target))
     assert again.exit_code == 0, again.stderr
     assert run("--store", str(tmp_path / "other.db"), "store", "export").stdout == exported
 
@@ -382,11 +382,11 @@ def test_bad_import_names_the_place_and_writes_nothing(run: Run, tmp_path: Path)
     document["subscriptions"][3]["seats"] = 0
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(document))
-    result = run("--as", ADMIN, "store", "import", str(bad), "--force")
+    result = run("--as", ADMIN, "store", "import", "--sandbox", str(bad), "--force")
     assert result.exit_code == 2
     assert "subscriptions[3].seats" in result.stderr
     assert run("store", "export").stdout == before
-    broken = run("store", "import", "-", "--force", input='{"format": ')
+    broken = run("store", "import", "--sandbox", "-", "--force", input='{"format": ')
     assert broken.exit_code == 2 and "not JSON" in broken.stderr
 
 
@@ -465,7 +465,7 @@ def test_an_empty_store_is_replaced_without_an_identity(run: Run, tmp_path: Path
     exported = run("store", "export").stdout
     source = tmp_path / "account.json"
     source.write_text(exported)
-    result = run("--store", target, "store", "import", str(source), "--force")
+    result = run("--store", target, "store", "import", "--sandbox", str(source), "--force")
     assert result.exit_code == 0, result.stderr
     assert run("--store", target, "store", "export").stdout == exported
 
@@ -492,7 +492,7 @@ def test_store_check_on_an_account_without_contracts(run: Run, tmp_path: Path) -
     source = tmp_path / "no-contracts.json"
     source.write_text(json.dumps(document))
     target = str(tmp_path / "no-contracts.db")
-    assert run("--store", target, "store", "import", str(source)).exit_code == 0
+    assert run("--store", target, "store", "import", "--sandbox", str(source)).exit_code == 0
     result = run("--store", target, "store", "check")
     assert result.exit_code == 0, result.stderr
     assert "healthy" in result.stdout

@@ -80,7 +80,15 @@ def test_the_default_sqlite_store_and_its_side_files_are_private(
 ) -> None:
     home = tmp_path / "home"  # missing: acctctl creates it
     env = environment(home, None, user=CLAIRE)
-    done = run(env, "store", "import", "-", input=document_json(many_contracts(40)), umask=umask)
+    done = run(
+        env,
+        "store",
+        "import",
+        "--sandbox",
+        "-",
+        input=document_json(many_contracts(40)),
+        umask=umask,
+    )
     assert done.returncode == 0, done.stderr
     database = home / "data" / "account.db"
     assert_private(tmp_path, database)
@@ -230,7 +238,12 @@ def test_a_killed_writer_leaves_no_stray_file(tmp_path: Path) -> None:
     leaves behind (side files of an open transaction) is 0600."""
     database = tmp_path / "account.db"
     env = environment(tmp_path / "home", str(database), user=CLAIRE)
-    assert run(env, "store", "import", "-", input=document_json(many_contracts(60))).returncode == 0
+    assert (
+        run(
+            env, "store", "import", "--sandbox", "-", input=document_json(many_contracts(60))
+        ).returncode
+        == 0
+    )
     process = subprocess.Popen(
         [*ACCTCTL, "partner", "change", "-", "--csn", partner_csn(1), "--yes", "--json"],
         env=env,

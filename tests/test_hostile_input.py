@@ -92,7 +92,7 @@ COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
 @pytest.fixture
 def account(store_factory: StoreFactory) -> Iterator[tuple[StoreFactory, Store]]:
     store = store_factory()
-    store.replace(many_contracts(4), force=False)
+    store.replace(many_contracts(4), force=False, sandbox=True)
     yield store_factory, store
 
 
@@ -123,7 +123,7 @@ def test_hostile_ids_and_csns_are_refused_and_nothing_is_written(
     (the tests below feed such values to every back end)."""
     store_factory = StoreFactory("sqlite", tmp_path)
     store = store_factory()
-    store.replace(many_contracts(4), force=False)
+    store.replace(many_contracts(4), force=False, sandbox=True)
     env = environment(tmp_path / "home", target(store), user=CLAIRE)
     before, files = exported(store), store_factory.snapshot(store)
     cases = [(v, False, 2) for v in HOSTILE.values()]
@@ -143,7 +143,7 @@ def test_hostile_ids_on_standard_input_are_refused_one_by_one(
     """`partner change -`: each line is its own result; a hostile one is an error of its
     own (exit 2), the good one after it still goes through, and nothing else is written."""
     store = store_factory()
-    store.replace(many_contracts(4), force=False)
+    store.replace(many_contracts(4), force=False, sandbox=True)
     env = environment(tmp_path / "home", target(store), user=CLAIRE)
     before = exported(store)
     values = [*HOSTILE.values(), *LEADING_DASH.values(), "\x00", "7300\x000001"]
@@ -170,7 +170,7 @@ def test_hostile_ids_on_standard_input_are_refused_one_by_one(
         assert unsafe not in done.stdout + done.stderr
     [change] = exported(store)["changes"]
     assert change["contract"] == "120000000001"
-    assert {k: v for k, v in exported(store).items() if k != "changes"} == {
+    assert {k: v for k, v in exported(store).items() if k not in ("changes", "history")} == {
         k: v for k, v in before.items() if k != "changes"
     }
 
@@ -183,7 +183,9 @@ def test_a_hostile_identity_is_not_a_user(tmp_path: Path, actor: str) -> None:
     env = environment(tmp_path / "home", str(path), user=actor)
     store_env = environment(tmp_path / "home", str(path), user=CLAIRE)
     assert (
-        run(store_env, "store", "import", "-", input=document_json(many_contracts(2))).returncode
+        run(
+            store_env, "store", "import", "--sandbox", "-", input=document_json(many_contracts(2))
+        ).returncode
         == 0
     )
     before = path.read_bytes()
@@ -346,7 +348,9 @@ class Importer:
 
     def through_cli(self, text: str) -> tuple[int, str]:
         self.file.write_text(text, encoding="utf-8")
-        result = self.runner.invoke(app, ["store", "import", str(self.file), "--force"])
+        result = self.runner.invoke(
+            app, ["store", "import", "--sandbox", str(self.file), "--force"]
+        )
         assert result.exception is None or isinstance(result.exception, SystemExit), repr(
             result.exception
         )
@@ -405,6 +409,10 @@ def test_every_field_against_every_nasty_value(importer: Importer) -> None:
     assert outcomes == {"accepted", "refused"}
 
 
+def without_history(document: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in document.items() if key != "history"}
+
+
 def import_and_check(importer: Importer, document: Any, *, quick: bool = False) -> str:
     """Import ``document`` over the base account: never a crash; refused (exit 2), the
     store is untouched — down to its bytes or rows unless ``quick``; accepted, it holds
@@ -429,7 +437,9 @@ def import_and_check(importer: Importer, document: Any, *, quick: bool = False) 
         assert files is None or store_factory.snapshot(store) == files
         return "refused"
     assert code == 0, said
-    assert exported(store) == expected
+    # The store keeps a history chain started from the changes (history.py): not part of
+    # what the document said.
+    assert without_history(exported(store)) == without_history(expected)
     store.replace(parse_document(base_document()), force=True)
     return "accepted"
 
@@ -478,7 +488,7 @@ def test_a_refused_document_names_the_place_and_writes_nothing(
     env = environment(tmp_path / "home", target(store), user=CLAIRE)
     before, files = exported(store), store_factory.snapshot(store)
 
-    done = run(env, "store", "import", str(file), "--force")
+    done = run(env, "store", "import", "--sandbox", str(file), "--force")
 
     assert_clean_failure(done, 2)
     assert place in done.stderr, done.stderr
@@ -498,7 +508,7 @@ def test_what_is_not_an_account_document_is_refused(tmp_path: Path, text: str) -
     assert run(env, "store", "init", "--demo").returncode == 0
     before = path.read_bytes()
 
-    done = run(env, "store", "import", "-", "--force", input=text)
+    done = run(env, "store", "import", "--sandbox", "-", "--force", input=text)
 
     assert_clean_failure(done, 2)
     assert path.read_bytes() == before

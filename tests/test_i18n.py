@@ -531,7 +531,7 @@ def test_the_wizard_walks_all_eight_steps_in_french(
     now = clock.now()
     ctx = Context(store=open_store(str(tmp_path / "account.db")), now=now, actor=None)
     try:
-        service.replace_store(ctx, demo_document(now.date(), now), force=False)
+        service.replace_store(ctx, demo_document(now.date(), now), force=False, sandbox=True)
         with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
             # the notice's partner, Claire, the first subscription, "Mettre à jour…",
             # Rechercher (CSN prefilled), then yes (right partner) and yes (Soumettre)

@@ -95,7 +95,7 @@ def account_db(tmp_path: Path) -> Path:
             )
     path = tmp_path / "account.db"
     store = SqliteStore(path)
-    store.replace(document, force=False)
+    store.replace(document, force=False, sandbox=True)
     context = service.Context(store=store, now=NOW_MOMENT, actor=CLAIRE)
     partner = service.lookup_partner(context, "5550002222")
     assert service.change_partner(context, "72000000001", partner).status == "submitted"

@@ -175,7 +175,7 @@ def test_a_newer_schema_is_refused_from_the_command_line_and_left_alone(
     tmp_path: Path,
 ) -> None:
     store = databases.store("account", 5.0)
-    store.replace(sample_document, force=False)
+    store.replace(sample_document, force=False, sandbox=True)
     databases.stamp_newer_schema(store)
     before = databases.snapshot(store)
     url = databases.url("account")
@@ -183,7 +183,7 @@ def test_a_newer_schema_is_refused_from_the_command_line_and_left_alone(
     for args in (
         ("subs", "list"),
         ("--as", CLAIRE, "partner", "change", ON_CONTRACT, "--csn", CADPRO, "--yes"),
-        ("--as", CLAIRE, "store", "import", str(document), "--force"),
+        ("--as", CLAIRE, "store", "import", "--sandbox", str(document), "--force"),
         ("store", "check"),
     ):
         result = acctctl(environment, url, *args)
@@ -208,7 +208,17 @@ def test_first_runs_racing_to_create_the_store_leave_one_account(
     ]
     racers = [
         subprocess.Popen(
-            [sys.executable, "-m", "acctctl", "--store", url, "store", "import", str(path)],
+            [
+                sys.executable,
+                "-m",
+                "acctctl",
+                "--store",
+                url,
+                "store",
+                "import",
+                "--sandbox",
+                str(path),
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -263,7 +273,7 @@ def test_six_administrators_racing_on_one_contract_one_wins(
     ]
     document = replace(sample_document, partners=[*sample_document.partners, *newcomers])
     store = databases.store("account", 5.0)
-    store.replace(document, force=False)
+    store.replace(document, force=False, sandbox=True)
     url = databases.url("account")
     go = tmp_path / "go"
     racers = []
@@ -314,7 +324,7 @@ def test_export_from_postgres_then_import_into_sqlite_gives_the_same_document(
 ) -> None:
     url = databases.url("account")
     source = write_document(tmp_path / "source.json", sample_document)
-    assert acctctl(environment, url, "store", "import", str(source)).returncode == 0
+    assert acctctl(environment, url, "store", "import", "--sandbox", str(source)).returncode == 0
     result = acctctl(
         environment,
         url,
@@ -335,16 +345,23 @@ def test_export_from_postgres_then_import_into_sqlite_gives_the_same_document(
     assert from_postgres.returncode == 0, from_postgres.stderr
     exported = json.loads(from_postgres.stdout)
     original = document_to_json(sample_document)
-    assert {k: v for k, v in exported.items() if k != "changes"} == {
+    assert {k: v for k, v in exported.items() if k not in ("changes", "history")} == {
         k: v for k, v in original.items() if k != "changes"
     }
     assert exported["changes"][:1] == original["changes"]
     assert exported["changes"][1]["contract"] == CONTRACT
+    # The chain started at import (Python's hashes), went on in PostgreSQL's functions
+    # (SQL's hashes); SQLite's import below verifies all of it.
+    assert [(e["event"], e["change"]) for e in exported["history"]] == [
+        ("submitted", "CHG-000001"),
+        ("applied", "CHG-000001"),
+        ("submitted", exported["changes"][1]["id"]),
+    ]
 
     moved = tmp_path / "moved.json"
     moved.write_text(from_postgres.stdout, encoding="utf-8")
     sqlite = str(tmp_path / "account.db")
-    assert acctctl(environment, sqlite, "store", "import", str(moved)).returncode == 0
+    assert acctctl(environment, sqlite, "store", "import", "--sandbox", str(moved)).returncode == 0
     from_sqlite = acctctl(environment, sqlite, "store", "export")
     assert from_sqlite.returncode == 0, from_sqlite.stderr
     assert from_sqlite.stdout == from_postgres.stdout
@@ -358,7 +375,7 @@ def test_listing_streams_every_subscription_in_byte_order(
     many = [Subscription(id, "AutoCAD", 1, "standard", CONTRACT) for id in reversed(ids)]
     document = replace(sample_document, subscriptions=[*sample_document.subscriptions, *many])
     store = databases.store("account", 5.0)
-    store.replace(document, force=False)
+    store.replace(document, force=False, sandbox=True)
     with store.read() as reader:
         listed = [s.id for s in reader.subscriptions()]
         of_contract = [s.id for s in reader.subscriptions_of_contract(CONTRACT)]

@@ -54,7 +54,7 @@ def home(tmp_path: Path) -> Path:
 
 def filled(store_factory: StoreFactory, contracts: int, **kw: Any) -> Store:
     store = store_factory()
-    store.replace(many_contracts(contracts, **kw), force=False)
+    store.replace(many_contracts(contracts, **kw), force=False, sandbox=True)
     return store
 
 
@@ -394,7 +394,12 @@ BREAKAGES: dict[str, tuple[tuple[str, ...], str]] = {
 def test_store_check_finds_each_broken_promise(tmp_path: Path, breakage: str) -> None:
     path = tmp_path / "account.db"
     env = environment(tmp_path / "home", str(path), user=CLAIRE)
-    assert run(env, "store", "import", "-", input=document_json(many_contracts(8))).returncode == 0
+    assert (
+        run(
+            env, "store", "import", "--sandbox", "-", input=document_json(many_contracts(8))
+        ).returncode
+        == 0
+    )
     assert run(env, "store", "check").returncode == 0
     statements, problem = BREAKAGES[breakage]
     if statements:

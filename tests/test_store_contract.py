@@ -241,8 +241,8 @@ def test_an_exception_in_a_write_writes_nothing(
     before = store_factory.snapshot(store) if store_factory.is_file else {}
     with pytest.raises(RuntimeError, match="boom"), store.write() as writer:
         writer.set_contract_partners("110000000001", [BUREAU])
-        writer.set_change_status("CHG-000001", "cancelled")
         writer.add_change(change(writer.next_change_id()))
+        writer.set_change_status("CHG-000002", "cancelled", at=NOW)
         raise RuntimeError("boom")
     assert exported(store) == sample_document
     if store_factory.kind == "json":
@@ -258,7 +258,7 @@ def test_a_failing_setter_rolls_back_the_whole_transaction(
     with pytest.raises(NotFoundError), store.write() as writer:
         writer.set_contract_auto_renew("999", True)
     with pytest.raises(NotFoundError), store.write() as writer:
-        writer.set_change_status("CHG-424242", "applied")
+        writer.set_change_status("CHG-424242", "applied", at=NOW)
     with pytest.raises(NotFoundError), store.write() as writer:
         writer.set_subscription_auto_renew("nope", True)
     with pytest.raises(ValueError), store.write() as writer:
@@ -285,14 +285,15 @@ def test_setters_change_exactly_what_they_name(
         writer.set_subscription_partners("72000000009", [BUREAU])
         writer.set_contract_auto_renew("110000000003", False)
         writer.set_subscription_auto_renew("72000000009", False)
-        writer.set_change_status("CHG-000001", "cancelled")
+        writer.add_change(change("CHG-000002", contract="110000000002"))
+        writer.set_change_status("CHG-000002", "cancelled", at=NOW)
     document = exported(store)
     contracts = {c.number: c for c in document.contracts}
     assert contracts["110000000001"].partners == (ANCIEN, BUREAU)
     assert not contracts["110000000003"].auto_renew
     fusion = next(s for s in document.subscriptions if s.id == "72000000009")
     assert fusion.partners == (BUREAU,) and fusion.auto_renew is False
-    assert document.changes[0].status == "cancelled"
+    assert document.changes[1].status == "cancelled"
     expected = replace(
         sample_document,
         contracts=[
@@ -305,7 +306,10 @@ def test_setters_change_exactly_what_they_name(
             replace(sample_document.subscriptions[2], partners=(BUREAU,), auto_renew=False),
             sample_document.subscriptions[3],
         ],
-        changes=[replace(sample_document.changes[0], status="cancelled")],
+        changes=[
+            sample_document.changes[0],
+            change("CHG-000002", contract="110000000002", status="cancelled"),
+        ],
     )
     assert document == expected  # and nothing else moved
 
@@ -388,7 +392,7 @@ def test_pending_changes_are_keyed_by_holder(store: Store) -> None:
         assert reader.pending_change("110000000001") is None  # its change is applied
         assert reader.changes("72000000009") == [on_subscription]
     with store.write() as writer:
-        writer.set_change_status("CHG-000002", "cancelled")
+        writer.set_change_status("CHG-000002", "cancelled", at=NOW)
     with store.read() as reader:
         assert list(reader.pending_changes()) == ["72000000009"]
         assert reader.pending_change("110000000002") is None
@@ -450,7 +454,7 @@ def test_a_waiting_writer_sees_the_first_writers_change(
         assert holding.wait(10)
         with store_factory(timeout=10).write() as writer:
             assert writer.pending_change("110000000001") is not None  # no lost update
-            writer.set_change_status("CHG-000002", "cancelled")
+            writer.set_change_status("CHG-000002", "cancelled", at=NOW)
     finally:
         thread.join(10)
     with store.read() as reader:

@@ -203,7 +203,7 @@ TERMINAL_COMMANDS = {
 @pytest.fixture
 def hostile_store(store_factory: StoreFactory, tmp_path: Path) -> tuple[str, Any, dict[str, str]]:
     store = store_factory()
-    store.replace(hostile_account(), force=False)
+    store.replace(hostile_account(), force=False, sandbox=True)
     return store_factory.kind, store, environment(tmp_path / "home", target(store), user=CLAIRE)
 
 
@@ -230,7 +230,7 @@ def test_names_are_shown_not_removed_and_markup_prints_as_typed(
     store_factory: StoreFactory, tmp_path: Path
 ) -> None:
     store = store_factory()
-    store.replace(hostile_account(), force=False)
+    store.replace(hostile_account(), force=False, sandbox=True)
     env = environment(tmp_path / "home", target(store), user=CLAIRE)
     _, listing = on_terminal(env, "subs", "list")
     _, lookup = on_terminal(env, "partner", "lookup", BUREAU_NUMERIQUE)
@@ -245,7 +245,7 @@ def test_names_are_shown_not_removed_and_markup_prints_as_typed(
 @pytest.mark.parametrize("store_factory", STORES_WITH_ANY_TEXT, indirect=True)
 def test_piped_output_is_inert_too(store_factory: StoreFactory, tmp_path: Path) -> None:
     store = store_factory()
-    store.replace(hostile_account(), force=False)
+    store.replace(hostile_account(), force=False, sandbox=True)
     env = environment(tmp_path / "home", target(store), user=CLAIRE)
     for args in (("subs", "list"), ("subs", "show", "72000000008"), ("partner", "lookup", CADPRO)):
         done = run(env, *args)
@@ -260,7 +260,7 @@ def test_json_keeps_every_name_escaped_and_exact(
 ) -> None:
     account = hostile_account()
     store = store_factory()
-    store.replace(account, force=False)
+    store.replace(account, force=False, sandbox=True)
     env = environment(tmp_path / "home", target(store), user=CLAIRE)
     outputs = {
         args: run(env, *args)
@@ -297,7 +297,7 @@ def test_the_wizard_prints_names_inert_at_every_step_and_prompt(tmp_path: Path) 
     from acctctl.store.sqlite import SqliteStore
 
     store = SqliteStore(tmp_path / "account.db")
-    store.replace(hostile_account(), force=False)
+    store.replace(hostile_account(), force=False, sandbox=True)
     env = environment(tmp_path / "home", str(tmp_path / "account.db"))
     env.pop("ACCTCTL_NO_PROMPT")
     env.update(TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1", COLUMNS="200", LINES="60")
@@ -380,13 +380,13 @@ def test_import_refuses_control_characters_outright(tmp_path: Path) -> None:
     for text in (CSI, OSC_TITLE, BELL, C1, BIDI, FORGED, "\u2029", "\x00"):
         data = document_to_json(demo_document(TODAY, NOW_MOMENT))
         data["partners"][1]["name"] = "Bureau " + text
-        done = run(env, "store", "import", "-", input=json.dumps(data))
+        done = run(env, "store", "import", "--sandbox", "-", input=json.dumps(data))
         assert done.returncode == 2, (text, done.stderr)
         assert "partners[1].name: must not contain control" in done.stderr
         assert_inert(done.stderr)
     assert not (tmp_path / "account.db").exists()
     data["partners"][1]["name"] = "Bureau " + RICH_BOLD + " » Numérique «"  # markup is text
-    assert run(env, "store", "import", "-", input=json.dumps(data)).returncode == 0
+    assert run(env, "store", "import", "--sandbox", "-", input=json.dumps(data)).returncode == 0
 
 
 def test_store_check_prints_what_a_tampered_store_holds_inert(tmp_path: Path) -> None:
@@ -395,7 +395,7 @@ def test_store_check_prints_what_a_tampered_store_holds_inert(tmp_path: Path) ->
     from acctctl.store.sqlite import SqliteStore
 
     path = tmp_path / "account.db"
-    SqliteStore(path).replace(demo_document(TODAY, NOW_MOMENT), force=False)
+    SqliteStore(path).replace(demo_document(TODAY, NOW_MOMENT), force=False, sandbox=True)
     connection = sqlite3.connect(path)
     connection.execute(
         "INSERT INTO changes (id, ord, contract, subscription, holder, to_partner, by_user,"

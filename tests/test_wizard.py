@@ -87,7 +87,7 @@ def ctx(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Context]:
         monkeypatch.delenv(var, raising=False)
     now = clock.now()
     context = Context(store=open_store(str(tmp_path / "account.db")), now=now, actor=None)
-    service.replace_store(context, demo_document(now.date(), now), force=False)
+    service.replace_store(context, demo_document(now.date(), now), force=False, sandbox=True)
     yield context
     context.store.close()
 

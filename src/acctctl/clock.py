@@ -24,8 +24,18 @@ def parse_instant(text: str) -> datetime:
     return value.astimezone(UTC)
 
 
+def given() -> bool:
+    """Whether ACCTCTL_NOW sets the time (it dates writes only on a sandbox store)."""
+    return bool(os.environ.get("ACCTCTL_NOW"))
+
+
+def system_now() -> datetime:
+    """This machine's clock, to the second."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
 def now() -> datetime:
     text = os.environ.get("ACCTCTL_NOW")
     if text:
         return parse_instant(text)
-    return datetime.now(UTC).replace(microsecond=0)
+    return system_now()

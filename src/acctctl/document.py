@@ -27,6 +27,7 @@ every reference is a dict lookup, so 100,000 subscriptions stay fast.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from acctctl.document_fields import (
@@ -46,6 +47,7 @@ from acctctl.document_fields import (
 from acctctl.domain import (
     AGREEMENTS,
     CHANGE_STATUSES,
+    EVENT_KINDS,
     FORMAT,
     PLANS,
     ROLES,
@@ -53,6 +55,7 @@ from acctctl.domain import (
     AccountDocument,
     Change,
     Contract,
+    HistoryEvent,
     Notice,
     Partner,
     Subscription,
@@ -63,7 +66,7 @@ from acctctl.i18n import _
 from acctctl.ids import shown
 
 _TOP_REQUIRED = ("format", "account", "users", "partners", "contracts", "subscriptions")
-_TOP_OPTIONAL = ("notices", "changes")
+_TOP_OPTIONAL = ("notices", "changes", "history")
 _ACCOUNT_KEYS = ("csn", "name")
 _USER_KEYS = ("email", "name", "role")
 _PARTNER_KEYS = ("csn", "name", "city", "country", "email", "active")
@@ -73,6 +76,8 @@ _OWN_TERMS = ("manager", "term_end", "auto_renew", "partners")
 _NOTICE_KEYS = ("received", "partner", "subject")
 _CHANGE_REQUIRED = ("id", "from", "to", "by", "submitted_at", "effective_at", "status")
 _CHANGE_HOLDERS = ("contract", "subscription")
+_HISTORY_KEYS = ("event", "change", "at", "by", "hash")
+_HASH = re.compile("[0-9a-f]{64}")
 
 
 # --- the document ---------------------------------------------------------------------
@@ -159,6 +164,7 @@ class _Parser:
             changes=[
                 self.parse_change(v, f"changes[{i}]", i) for i, v in self.items(top, "changes")
             ],
+            history=[self.parse_event(v, f"history[{i}]") for i, v in self.items(top, "history")],
         )
 
     @staticmethod
@@ -329,6 +335,21 @@ class _Parser:
             status,
         )
 
+    def parse_event(self, value: Any, place: str) -> HistoryEvent:
+        """A record's fields; whether the chain holds is ``history.verify``'s question."""
+        record = _record(value, place, _HISTORY_KEYS)
+        by = record["by"]
+        hash_ = record["hash"]
+        if not isinstance(hash_, str) or _HASH.fullmatch(hash_) is None:
+            raise DocumentError(f"{place}.hash", _("must be 64 lowercase hexadecimal digits"))
+        return HistoryEvent(
+            _choice(record["event"], f"{place}.event", EVENT_KINDS),
+            _id(record["change"], f"{place}.change"),
+            _moment(record["at"], f"{place}.at"),
+            None if by is None else _email(by, f"{place}.by"),
+            hash_,
+        )
+
 
 def parse_document(data: Any) -> AccountDocument:
     """Validate a decoded JSON value completely; raise DocumentError naming the place."""
@@ -376,8 +397,27 @@ def change_to_json(change: Change) -> dict[str, Any]:
     return value
 
 
+def event_to_json(event: HistoryEvent) -> dict[str, Any]:
+    return {
+        "event": event.event,
+        "change": event.change,
+        "at": _utc(event.at).isoformat(),
+        "by": event.by,
+        "hash": event.hash,
+    }
+
+
 def document_to_json(document: AccountDocument) -> dict[str, Any]:
-    """The JSON value of a document; parse_document(document_to_json(d)) == d."""
+    """The JSON value of a document; parse_document(document_to_json(d)) == d. The
+    ``history`` section is written only when there is one, so a document without a
+    chain comes back as it was."""
+    value = _document_to_json(document)
+    if document.history:
+        value["history"] = [event_to_json(e) for e in document.history]
+    return value
+
+
+def _document_to_json(document: AccountDocument) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "account": {"csn": document.account.csn, "name": document.account.name},

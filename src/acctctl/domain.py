@@ -18,6 +18,11 @@ AGREEMENTS: tuple[Agreement, ...] = ("standard", "eba", "eba-token-flex")
 ChangeStatus = Literal["pending", "applied", "cancelled"]
 CHANGE_STATUSES: tuple[ChangeStatus, ...] = ("pending", "applied", "cancelled")
 
+# What happens to a change, in the order it happens: submitted (pending), then applied
+# or cancelled. The history records these; a change's status follows from them.
+EventKind = Literal["submitted", "applied", "cancelled"]
+EVENT_KINDS: tuple[EventKind, ...] = ("submitted", "applied", "cancelled")
+
 FORMAT = "acctctl/1"
 
 
@@ -101,6 +106,19 @@ class Change:
 
 
 @dataclass(frozen=True, slots=True)
+class HistoryEvent:
+    """One record of the account's history, a hash chain (see history.py): ``hash``
+    covers this record, the change it submits, and the hash of the record before it.
+    ``at`` is when the store recorded it; ``by`` who did it (None: the vendor applied it)."""
+
+    event: EventKind
+    change: str
+    at: datetime
+    by: str | None
+    hash: str
+
+
+@dataclass(frozen=True, slots=True)
 class Terms:
     """What decides eligibility: the contract's terms, or a new-model subscription's own."""
 
@@ -149,3 +167,7 @@ class AccountDocument:
     subscriptions: list[Subscription] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
+    # The hash chain over ``changes`` (empty: not given, as in documents written before
+    # it existed; the store then starts one). Not part of equality: two documents with
+    # the same account are the same account, whatever their chain was recomputed as.
+    history: list[HistoryEvent] = field(default_factory=list, compare=False)

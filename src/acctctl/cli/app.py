@@ -106,15 +106,20 @@ class State:
     def context(self, actor: str | None = None) -> Any:
         from datetime import timedelta
 
-        from acctctl.clock import now
+        from acctctl import clock
         from acctctl.service import Context
+        from acctctl.service.context import resolve_actor
 
         settings = self.settings()
+        store = self.store()
+        # ACCTCTL_NOW for every read; for writes only on a sandbox store (service.at_write).
+        given = clock.given()
         return Context(
-            store=self.store(),
-            now=now(),
-            actor=actor if actor is not None else settings.user,
+            store=store,
+            now=clock.now() if given else (store.clock() or clock.system_now()),
+            actor=resolve_actor(store, actor if actor is not None else settings.user),
             propagation=timedelta(minutes=settings.propagation_minutes),
+            now_given=given,
         )
 
     def close(self) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from acctctl.cli.app import state
-from acctctl.errors import StoreError, UsageError
+from acctctl.errors import AcctctlError, StoreError, UsageError
 from acctctl.i18n import N_, _, format_number, ngettext
 from acctctl.output import err, inert, out
 
@@ -18,8 +18,16 @@ app = typer.Typer(no_args_is_help=True)
 
 @app.command("path")
 def path_(ctx: typer.Context) -> None:
-    """Print where the store is (password hidden)."""
-    out(state(ctx).store().where())
+    """Print where the store is (password hidden), and whether it is a sandbox."""
+    store = state(ctx).store()
+    out(store.where())
+    try:  # where it is, even when it cannot be opened: say sandbox only when known
+        with store.read() as reader:
+            sandbox = reader.sandbox()
+    except AcctctlError:
+        return
+    if sandbox:
+        err(_("A sandbox store: ACCTCTL_NOW dates its writes."))
 
 
 @app.command("init")
@@ -27,6 +35,9 @@ def init(
     ctx: typer.Context,
     demo: bool = typer.Option(False, "--demo", help="Fill it with a sample account."),
     force: bool = typer.Option(False, "--force", help="Replace an existing store."),
+    sandbox: bool = typer.Option(
+        False, "--sandbox", help="Let ACCTCTL_NOW date its writes (implied by --demo)."
+    ),
     exist_ok: bool = typer.Option(
         False, "--exist-ok", help="Do nothing (and succeed) when the store already exists."
     ),
@@ -46,7 +57,7 @@ def init(
         document = demo_account.demo_document(context.today, context.now)
     else:
         document = AccountDocument(account=Account(csn="0000000000", name=_("New account")))
-    service.replace_store(context, document, force=force)
+    service.replace_store(context, document, force=force, sandbox=sandbox or demo)
     err(
         (
             _("Sample account written to {where}.")
@@ -61,6 +72,7 @@ def import_(
     ctx: typer.Context,
     file: str = typer.Argument(..., metavar="FILE|-", help="An account document (JSON), or -."),
     force: bool = typer.Option(False, "--force", help="Replace an existing store."),
+    sandbox: bool = typer.Option(False, "--sandbox", help="Let ACCTCTL_NOW date its writes."),
 ) -> None:
     """Load the whole account from a JSON document; validated first, nothing written if wrong."""
     from acctctl import service
@@ -99,7 +111,7 @@ def import_(
             _("{name} is nested too deeply to be an account document.").format(name=name)
         ) from None
     document = parse_document(data)
-    service.replace_store(state(ctx).context(), document, force=force)
+    service.replace_store(state(ctx).context(), document, force=force, sandbox=sandbox)
     counts = (
         ngettext("{n} subscription", "{n} subscriptions", len(document.subscriptions)),
         ngettext("{n} contract", "{n} contracts", len(document.contracts)),
@@ -156,3 +168,61 @@ def check(ctx: typer.Context) -> None:
             ).format(where=store.where(), n=format_number(len(problems)))
         )
     out(_("The store at {where} is healthy.").format(where=store.where()))
+    count, head = service.history_head(current.context())
+    err(
+        ngettext(
+            "History: {n} record, chain head {head}.",
+            "History: {n} records, chain head {head}.",
+            count,
+        ).format(n=format_number(count), head=head)
+    )
+
+
+members_app = typer.Typer(
+    no_args_is_help=True,
+    help="Which PostgreSQL login is which account user (the store's owner manages them).",
+)
+app.add_typer(members_app, name="members")
+
+
+@members_app.command("list")
+def members_list(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Every login mapped to an account user."""
+    from acctctl.output import json_text
+    from acctctl.service.members import list_members
+
+    members = list_members(state(ctx).context())
+    if as_json:
+        out(json_text([{"login": m.login, "email": m.email} for m in members]))
+        return
+    for member in members:
+        out(inert(f"{member.login}\t{member.email}"))
+
+
+@members_app.command("add")
+def members_add(
+    ctx: typer.Context,
+    login: str = typer.Argument(..., help="A PostgreSQL login (role)."),
+    email: str = typer.Argument(..., help="The account user it acts as."),
+) -> None:
+    """Map LOGIN to the account user EMAIL, and grant it what acctctl needs: read the
+    store, submit and cancel changes, turn auto-renew on or off — nothing else."""
+    from acctctl.service.members import add_member
+
+    add_member(state(ctx).context(), login, email)
+    err(_("{login} now acts as {email}.").format(login=inert(login), email=inert(email)))
+
+
+@members_app.command("remove")
+def members_remove(
+    ctx: typer.Context,
+    login: str = typer.Argument(..., help="A member's PostgreSQL login."),
+) -> None:
+    """Unmap LOGIN and take back what it was granted."""
+    from acctctl.service.members import remove_member
+
+    remove_member(state(ctx).context(), login)
+    err(_("{login} is no longer a member.").format(login=inert(login)))

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
         check_invariants,
         get_change,
         history,
+        history_head,
         replace_store,
         set_auto_renew,
     )
@@ -90,6 +91,7 @@ __all__ = [
     "error_result",
     "get_change",
     "history",
+    "history_head",
     "in_effect",
     "is_user",
     "list_subscriptions",

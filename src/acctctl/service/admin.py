@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from acctctl.domain import (
     AccountDocument,
     Change,
@@ -11,14 +9,23 @@ from acctctl.domain import (
     User,
 )
 from acctctl.errors import (
+    DocumentError,
     NotAllowedError,
     NotFoundError,
     RejectedError,
     StoreExistsError,
 )
+from acctctl.history import head, verify
 from acctctl.i18n import _
 from acctctl.rules import authorization, holder_label
-from acctctl.service.context import Context, _settle, as_of, find_user, require_actor
+from acctctl.service.context import (
+    Context,
+    _settle,
+    as_of,
+    at_write,
+    find_user,
+    require_actor,
+)
 from acctctl.service.views import SubscriptionView, _find_subscription, show_subscription
 from acctctl.store.base import StoreReader
 
@@ -70,7 +77,8 @@ def cancel_change(ctx: Context, change_id: str) -> Change:
                 _("No change {id} in this account.").format(id=change_id), code="unknown-change"
             )
         terms = _holder_terms(writer, change.holder)
-        _authorize(writer, ctx, terms, change.holder)
+        user = _authorize(writer, ctx, terms, change.holder)
+        ctx = at_write(writer, ctx)
         _settle(writer, change.holder, ctx.now)
         current = writer.change(change_id)
         assert current is not None
@@ -80,8 +88,8 @@ def cancel_change(ctx: Context, change_id: str) -> Change:
                     id=change_id, status=_(current.status)
                 )
             )
-        writer.set_change_status(change_id, "cancelled")
-    return replace(current, status="cancelled")
+        cancelled = writer.cancel_change(change_id, by=user.email, at=ctx.now)
+    return cancelled
 
 
 def _holder_terms(reader: StoreReader, holder: str) -> Terms:
@@ -100,20 +108,28 @@ def set_auto_renew(ctx: Context, sub_id: str, on: bool) -> tuple[SubscriptionVie
     with ctx.store.write() as writer:
         sub, contract = _find_subscription(writer, sub_id)
         terms = Terms.of(sub, contract)
-        _authorize(writer, ctx, terms, sub.id)
+        user = _authorize(writer, ctx, terms, sub.id)
         changed = terms.auto_renew != on
         if changed:
-            if contract is not None:
-                writer.set_contract_auto_renew(contract.number, on)
-            else:
-                writer.set_subscription_auto_renew(sub.id, on)
+            ctx = at_write(writer, ctx)
+            changed = writer.set_auto_renew(sub.id, on, by=user.email, at=ctx.now)
     return show_subscription(ctx, sub_id).view, changed
 
 
+def history_head(ctx: Context) -> tuple[int, str]:
+    """How many records the history holds, and the hash of the last one: an auditor who
+    notes it can tell later whether the history still leads to it."""
+    with ctx.store.read() as reader:
+        chain = reader.history()
+    return len(chain), head(chain)
+
+
 def check_invariants(ctx: Context) -> list[str]:
-    """The domain promises a healthy store keeps (on top of the back end's own checks)."""
+    """The domain promises a healthy store keeps (on top of the back end's own checks):
+    the history's chain holds, and what the store holds follows from it."""
     problems: list[str] = []
     with ctx.store.read() as reader:
+        problems.extend(verify(reader.changes(), reader.history()))
         partners = {p.csn for p in reader.partners()}
         contracts = {c.number: c for c in reader.contracts()}
         subs = {s.id: s for s in reader.subscriptions()}
@@ -178,10 +194,23 @@ def check_invariants(ctx: Context) -> list[str]:
     return problems
 
 
-def replace_store(ctx: Context, document: AccountDocument, *, force: bool) -> None:
-    """`store init` / `store import`: replacing an existing account takes its primary admin."""
+def replace_store(
+    ctx: Context, document: AccountDocument, *, force: bool, sandbox: bool = False
+) -> None:
+    """`store init` / `store import`: replacing an existing account takes its primary admin
+    (and, on a shared store, the store's owner). A document that brings its history must
+    bring an intact one."""
+    if document.history:
+        broken = verify(document.changes, document.history)
+        if broken:
+            raise DocumentError("history", broken[0])
     store = ctx.store
     if store.exists():
+        identity = store.identity()
+        if force and identity is not None and not identity.owner:
+            from acctctl.store.postgres_team import owner_only
+
+            raise owner_only(identity.login, _("replace the whole store"))
         if not force:
             raise StoreExistsError(
                 _("A store already exists at {where}.").format(where=store.where()),
@@ -198,4 +227,4 @@ def replace_store(ctx: Context, document: AccountDocument, *, force: bool) -> No
                     "Only the account's primary admin may replace the whole store; {email} is not."
                 ).format(email=actor)
             )
-    store.replace(document, force=force)
+    store.replace(document, force=force, sandbox=sandbox)

@@ -9,7 +9,7 @@ allow at that moment, whatever happened since the plan was made.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
@@ -27,6 +27,7 @@ from acctctl.service.context import (
     _effective,
     _iso,
     _settle,
+    at_write,
     find_user,
     require_actor,
 )
@@ -237,6 +238,7 @@ def _submit(
     reviewed: tuple[str, ...] | None,
 ) -> ChangeResult:
     with ctx.store.write() as writer:
+        ctx = at_write(writer, ctx)
         # The decision already sees a change whose time has come as applied; it is written
         # down only with a new change, so a refused or unchanged command writes nothing.
         fresh = _plan(writer, ctx, sub_id, partner, replace_all)
@@ -250,8 +252,8 @@ def _submit(
                 ).format(holder=fresh.holder, before=", ".join(fresh.before))
             )
         _settle(writer, fresh.holder, ctx.now)
-        change = replace(fresh.change, id=writer.next_change_id())
-        writer.add_change(change)
+        # The store gives the id (and, on PostgreSQL, checks everything again and dates it).
+        change = writer.submit_change(fresh.change, subscription=sub_id, replace_all=replace_all)
     result = fresh.result()
     result.status = "submitted"
     result.change = change

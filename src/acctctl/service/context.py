@@ -12,6 +12,7 @@ from acctctl.domain import (
 )
 from acctctl.errors import (
     NotAllowedError,
+    StoreError,
     UsageError,
 )
 from acctctl.hints import command
@@ -29,6 +30,9 @@ class Context:
     now: datetime
     actor: str | None = None
     propagation: timedelta = DEFAULT_PROPAGATION
+    # ``now`` was given (ACCTCTL_NOW, or a caller's choice) rather than read from a clock
+    # (the CLI says when it was): only a sandbox store lets such a time date its writes.
+    now_given: bool = True
 
     @property
     def today(self) -> date:
@@ -59,11 +63,52 @@ def _settle(writer: StoreWriter, holder: str, now: datetime) -> None:
     pending = writer.pending_change(holder)
     if pending is None or not in_effect(pending, now):
         return
-    writer.set_change_status(pending.id, "applied")
-    if pending.contract is not None:
-        writer.set_contract_partners(pending.contract, [pending.to])
-    else:
-        writer.set_subscription_partners(holder, [pending.to])
+    writer.settle(holder, now)
+
+
+def at_write(writer: StoreReader, ctx: Context) -> Context:
+    """The context a write transaction decides and records with. Time belongs to the
+    store: a given time (ACCTCTL_NOW) dates writes only on a sandbox store; otherwise
+    the clock is read again now that the transaction holds the store's write lock (the
+    store's own clock on PostgreSQL), so it is not before what another process just
+    recorded; and no write is dated before the latest recorded event."""
+    if ctx.now_given and not writer.sandbox():
+        raise StoreError(
+            _(
+                "ACCTCTL_NOW is set, but {where} is not a sandbox store: its writes are "
+                "dated by its own clock, so nothing was written."
+            ).format(where=ctx.store.where()),
+            hint=_(
+                "Unset ACCTCTL_NOW to write here; to try things at another time, use a "
+                "sandbox store (acctctl --store demo.db store init --demo)."
+            ),
+        )
+    from acctctl.store.recorded import check_time
+
+    if not ctx.now_given:
+        from acctctl.clock import system_now
+
+        ctx = replace(ctx, now=ctx.store.clock() or system_now())
+    check_time(writer, ctx.now)
+    return ctx
+
+
+def resolve_actor(store: Store, asked: str | None) -> str | None:
+    """Who acts. On a store that knows its logins (PostgreSQL) a member is the account
+    user mapped to its login and no one else; the store's owner may act as anyone. On a
+    local file, whoever is named (``--as``, ACCTCTL_USER, config ``user``)."""
+    identity = store.identity()
+    if identity is None:
+        return asked
+    if identity.owner:
+        return asked if asked and asked.strip() else identity.email
+    from acctctl.store.postgres_team import not_a_member, not_yourself
+
+    if identity.email is None:
+        raise not_a_member(identity.login)
+    if asked and asked.strip() and asked.strip().casefold() != identity.email.casefold():
+        raise not_yourself(identity.login, identity.email, asked.strip())
+    return identity.email
 
 
 def require_actor(ctx: Context) -> str:

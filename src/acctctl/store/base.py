@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING, Protocol
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from acctctl.domain import (
     Account,
@@ -18,6 +20,7 @@ from acctctl.domain import (
     Change,
     ChangeStatus,
     Contract,
+    HistoryEvent,
     Notice,
     Partner,
     Subscription,
@@ -85,7 +88,20 @@ class StoreReader(Protocol):
     def pending_change(self, holder: str) -> Change | None: ...
 
     def document(self) -> AccountDocument:
-        """The whole account, for ``store export``."""
+        """The whole account, for ``store export``, with its history."""
+        ...
+
+    def history(self) -> list[HistoryEvent]:
+        """The hash chain of the account's history, oldest first (history.py)."""
+        ...
+
+    def latest_event_at(self) -> datetime | None:
+        """When the latest history record was made: no write may be dated before it."""
+        ...
+
+    def sandbox(self) -> bool:
+        """A sandbox store (``store init --demo``, ``--sandbox``) lets ACCTCTL_NOW date
+        its writes; any other store dates them by its own clock."""
         ...
 
 
@@ -96,9 +112,16 @@ class StoreWriter(StoreReader, Protocol):
         """A new change id (``CHG-000001``…), unique in this store."""
         ...
 
-    def add_change(self, change: Change) -> None: ...
+    def add_change(self, change: Change) -> None:
+        """Raw: the change and its ``submitted`` history record, as given."""
+        ...
 
-    def set_change_status(self, id: str, status: ChangeStatus) -> None: ...
+    def set_change_status(
+        self, id: str, status: ChangeStatus, *, at: datetime, by: str | None = None
+    ) -> None:
+        """Raw: a pending change becomes applied or cancelled, recorded in the history at
+        ``at``; anything else is refused (ValueError): history is append-only."""
+        ...
 
     def set_contract_partners(self, number: str, partners: Iterable[str]) -> None: ...
 
@@ -109,6 +132,57 @@ class StoreWriter(StoreReader, Protocol):
     def set_contract_auto_renew(self, number: str, value: bool) -> None: ...
 
     def set_subscription_auto_renew(self, id: str, value: bool) -> None: ...
+
+    # The recorded writes the service makes, each after deciding on what it read in the
+    # same transaction. The raw setters above are for tests and repairs; on PostgreSQL a
+    # member may use only these, which the database checks again (identity, rules, time).
+
+    def settle(self, holder: str, at: datetime) -> Change | None:
+        """Write down the holder's pending change whose time has come; the change applied."""
+        ...
+
+    def submit_change(self, change: Change, *, subscription: str, replace_all: bool) -> Change:
+        """Record ``change`` (asked for ``subscription``; its id is given here) as submitted.
+        Returns it as recorded: the store may date it by its own clock."""
+        ...
+
+    def cancel_change(self, id: str, *, by: str, at: datetime) -> Change: ...
+
+    def set_auto_renew(self, subscription: str, value: bool, *, by: str, at: datetime) -> bool:
+        """Automatic renewal of the subscription's contract (or its own); whether it changed."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who the store says is connected: its ``login``, the account user it is mapped to
+    (``email``, None when unmapped), and whether it is the store's ``owner``, who may act
+    as any user (``--as``)."""
+
+    login: str
+    email: str | None
+    owner: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    login: str
+    email: str
+
+
+@runtime_checkable
+class SharedStore(Protocol):
+    """A store shared by a team, whose logins are mapped to account users (PostgreSQL)."""
+
+    def members(self) -> list[Member]: ...
+
+    def add_member(self, login: str, email: str) -> None:
+        """Map ``login`` to the account user ``email`` and grant it what acctctl needs."""
+        ...
+
+    def remove_member(self, login: str) -> bool:
+        """Unmap ``login`` and revoke what was granted; whether it was a member."""
+        ...
 
 
 class Store(Protocol):
@@ -131,10 +205,19 @@ class Store(Protocol):
         when it raises."""
         ...
 
-    def replace(self, document: AccountDocument, *, force: bool) -> None:
+    def replace(self, document: AccountDocument, *, force: bool, sandbox: bool = False) -> None:
         """Create the store holding ``document`` (``store init``/``import``), atomically.
         Refuses an existing store unless ``force`` (StoreExistsError). The document is
-        already validated."""
+        already validated; without a history, one is started from its changes."""
+        ...
+
+    def identity(self) -> Identity | None:
+        """Who is connected, for a store that knows (PostgreSQL: the login); None for a
+        local file, whose owner is trusted to act as any user."""
+        ...
+
+    def clock(self) -> datetime | None:
+        """The store's own clock (PostgreSQL's ``now()``); None: this machine's."""
         ...
 
     def check(self) -> list[str]:

@@ -15,11 +15,13 @@ import json
 import os
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from acctctl.document import document_to_json, parse_document
 from acctctl.domain import FORMAT, AccountDocument
 from acctctl.errors import DocumentError, StoreError, StoreMissingError
+from acctctl.history import chain_of
 from acctctl.i18n import _
 from acctctl.store.base import StoreReader, StoreWriter
 from acctctl.store.files import ensure_private_dir, open_private_file, replace_file
@@ -70,20 +72,27 @@ class JsonFileStore:
 
     @contextlib.contextmanager
     def read(self) -> Iterator[StoreReader]:
-        yield DocumentView(self._load())
+        yield self._view()
 
     @contextlib.contextmanager
     def write(self) -> Iterator[StoreWriter]:
         if not self.exists():
             raise store_missing(self.where())
         with self._locked():
-            view = DocumentView(self._load())
+            view = self._view()
             yield view
             # Reached only when the block ended normally: on an exception nothing is written.
             if view.modified:
-                self._save(view.document(), check=True)
+                self._save(view.document(), sandbox=view.sandbox(), check=True)
 
-    def replace(self, document: AccountDocument, *, force: bool) -> None:
+    def identity(self) -> None:
+        """A local file: its owner is trusted to act as any user (``--as``)."""
+        return None
+
+    def clock(self) -> None:
+        return None
+
+    def replace(self, document: AccountDocument, *, force: bool, sandbox: bool = False) -> None:
         try:
             ensure_private_dir(self.path.parent)
         except OSError as exc:
@@ -93,7 +102,8 @@ class JsonFileStore:
                 self._load()  # a corrupt or newer store is reported, never overwritten
                 if not force:
                     raise store_exists(self.where())
-            self._save(document)
+            history = chain_of(document.changes, document.history)
+            self._save(replace(document, history=history), sandbox=sandbox)
 
     def check(self) -> list[str]:
         try:
@@ -113,7 +123,16 @@ class JsonFileStore:
 
     # --- the file ----------------------------------------------------------------------
 
+    def _view(self) -> DocumentView:
+        document, sandbox = self._load_with_flags()
+        return DocumentView(document, sandbox=sandbox)
+
     def _load(self) -> AccountDocument:
+        return self._load_with_flags()[0]
+
+    def _load_with_flags(self) -> tuple[AccountDocument, bool]:
+        """The document, and whether the store is a sandbox (a top-level ``"sandbox":
+        true`` kept by this store beside the document, never exported)."""
         try:
             raw = self.path.read_bytes()
         except (FileNotFoundError, NotADirectoryError):
@@ -137,13 +156,16 @@ class JsonFileStore:
             version = _format_version(data["format"])
             if version is not None and version > _KNOWN_VERSION:
                 raise store_newer(self.where(), data["format"], FORMAT)
+        sandbox = isinstance(data, dict) and data.pop("sandbox", False) is True
         try:
-            return parse_document(data)
+            return parse_document(data), sandbox
         except DocumentError as exc:
             problem = _("it is not a valid account document ({problem})")
             raise store_corrupt(self.where(), problem.format(problem=exc.message)) from None
 
-    def _save(self, document: AccountDocument, *, check: bool = False) -> None:
+    def _save(
+        self, document: AccountDocument, *, sandbox: bool = False, check: bool = False
+    ) -> None:
         data = document_to_json(document)
         if check:
             # The last guard: never leave behind a file that would not load again.
@@ -151,6 +173,8 @@ class JsonFileStore:
                 parse_document(data)
             except DocumentError as exc:
                 raise ValueError(f"refusing to write an invalid account document: {exc}") from None
+        if sandbox:
+            data = {"format": data.pop("format"), "sandbox": True, **data}
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
         try:
             replace_file(self.path, text.encode("utf-8"))

@@ -19,6 +19,7 @@ from acctctl.domain import (
     Change,
     ChangeStatus,
     Contract,
+    HistoryEvent,
     Notice,
     Partner,
     Subscription,
@@ -34,9 +35,11 @@ from acctctl.errors import (
     StoreSchemaError,
 )
 from acctctl.hints import command
+from acctctl.history import chain_of, head, record
 from acctctl.i18n import _
 from acctctl.rules import Candidates
 from acctctl.store.base import StoreReader
+from acctctl.store.recorded import RecordedWrites, check_time
 
 _CHANGE_ID = re.compile(r"CHG-([0-9]+)")
 
@@ -182,6 +185,15 @@ def check_one_pending(reader: StoreReader, change: Change) -> None:
         raise ValueError(f"{change.holder} already has pending change {other.id}")
 
 
+def check_status_change(change: Change, status: ChangeStatus) -> None:
+    """History is append-only: only a pending change moves, to applied or cancelled."""
+    if status == "pending" or change.status != "pending":
+        raise ValueError(
+            f"change {change.id} is {change.status}: only a pending change becomes "
+            "applied or cancelled"
+        )
+
+
 def change_order(change: Change) -> tuple[datetime, str]:
     return (utc(change.submitted_at), change.id)
 
@@ -189,15 +201,17 @@ def change_order(change: Change) -> tuple[datetime, str]:
 # --- the view ----------------------------------------------------------------------------
 
 
-class DocumentView:
+class DocumentView(RecordedWrites):
     """StoreReader and StoreWriter over ``document``, which writes change in place.
 
     ``modified`` says whether anything was written, so the JSON store can skip
     rewriting the file after a transaction that only read.
     """
 
-    def __init__(self, document: AccountDocument) -> None:
+    def __init__(self, document: AccountDocument, *, sandbox: bool = False) -> None:
+        document.history = chain_of(document.changes, document.history)
         self._document = document
+        self._sandbox = sandbox
         self._users = {user.email: user for user in document.users}
         self._partners = {partner.csn: partner for partner in document.partners}
         self._contracts = {c.number: i for i, c in enumerate(document.contracts)}
@@ -305,7 +319,22 @@ class DocumentView:
             subscriptions=list(document.subscriptions),
             notices=list(document.notices),
             changes=list(document.changes),
+            history=list(document.history),
         )
+
+    def history(self) -> list[HistoryEvent]:
+        return list(self._document.history)
+
+    def latest_event_at(self) -> datetime | None:
+        history = self._document.history
+        return history[-1].at if history else None
+
+    def sandbox(self) -> bool:
+        return self._sandbox
+
+    def _record(self, event: HistoryEvent) -> None:
+        check_time(self, event.at)
+        self._document.history.append(event)
 
     # --- writing ---------------------------------------------------------------------
 
@@ -315,18 +344,23 @@ class DocumentView:
 
     def add_change(self, change: Change) -> None:
         check_new_change(self, change)
+        history = self._document.history
+        self._record(record(head(history), "submitted", change, change.submitted_at, change.by))
         self._changes[change.id] = len(self._document.changes)
         self._document.changes.append(change)
         self._last_change = max(self._last_change, change_number(change.id))
         self.modified = True
 
-    def set_change_status(self, id: str, status: ChangeStatus) -> None:
+    def set_change_status(
+        self, id: str, status: ChangeStatus, *, at: datetime, by: str | None = None
+    ) -> None:
         index = self._changes.get(id)
         if index is None:
             raise no_change(id)
         changes = self._document.changes
-        if status == "pending":
-            check_one_pending(self, changes[index])
+        check_status_change(changes[index], status)
+        assert status != "pending"  # for the type checker: refused just above
+        self._record(record(head(self._document.history), status, changes[index], at, by))
         changes[index] = replace(changes[index], status=status)
         self.modified = True
 

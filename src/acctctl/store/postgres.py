@@ -30,15 +30,18 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from acctctl.domain import AccountDocument
 from acctctl.errors import StoreCorruptError, StoreError, StoreLockedError, StoreMissingError
+from acctctl.history import synthesize
 from acctctl.i18n import _
 from acctctl.store import postgres_schema as schema
-from acctctl.store.base import StoreReader, StoreWriter
-from acctctl.store.memory import store_corrupt, store_exists, store_missing, store_newer
+from acctctl.store import postgres_team as team
+from acctctl.store.base import Identity, Member, StoreReader, StoreWriter
+from acctctl.store.memory import store_corrupt, store_exists, store_missing, store_newer, utc
 from acctctl.store.postgres_rows import PostgresRows
 
 if TYPE_CHECKING:
@@ -89,7 +92,30 @@ class PostgresStore:
         with self._transaction(_WRITE, lock=True) as db:
             yield PostgresRows(db, writing=True)
 
-    def replace(self, document: AccountDocument, *, force: bool) -> None:
+    def identity(self) -> Identity | None:
+        with self._connection() as db, self._errors():
+            return team.identity(db)
+
+    def clock(self) -> datetime:
+        """The server's time: on PostgreSQL the store's clock decides."""
+        with self._connection() as db, self._errors():
+            row = db.execute("SELECT now()").fetchone()
+        assert row is not None
+        return utc(row[0])
+
+    def members(self) -> list[Member]:
+        with self._transaction(_READ) as db:
+            return team.members(db)
+
+    def add_member(self, login: str, email: str) -> None:
+        with self._transaction(_WRITE, lock=True) as db:
+            team.add_member(db, login, email)
+
+    def remove_member(self, login: str) -> bool:
+        with self._transaction(_WRITE, lock=True) as db:
+            return team.remove_member(db, login)
+
+    def replace(self, document: AccountDocument, *, force: bool, sandbox: bool = False) -> None:
         with self._transaction(_WRITE, lock=True, ready=False) as db:
             version = self._migrate(db)
             missing = _missing_tables(db)
@@ -101,6 +127,11 @@ class PostgresStore:
             db.execute(f"TRUNCATE {', '.join(schema.DATA_TABLES)} RESTART IDENTITY")
             with db.cursor() as cursor:
                 schema.copy_document(cursor, document)
+            db.execute(
+                "INSERT INTO acctctl_meta (key, value) VALUES ('sandbox', %s)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                ("true" if sandbox else "false",),
+            )
         self._ready = True
 
     def check(self) -> list[str]:
@@ -267,6 +298,10 @@ class PostgresStore:
         for statements in schema.MIGRATIONS[version:]:
             for statement in statements:
                 db.execute(statement)
+        if version == 1:  # a store made before the history: its chain starts from its changes
+            changes = PostgresRows(db, writing=False).changes()
+            with db.cursor() as cursor:
+                schema.copy_history(cursor, synthesize(changes))
         if version < schema.SCHEMA_VERSION:
             db.execute(
                 "INSERT INTO acctctl_meta (key, value) VALUES ('schema_version', %s)"
@@ -278,7 +313,7 @@ class PostgresStore:
     @contextmanager
     def _errors(self) -> Iterator[None]:
         """The database's failures as store errors; a programming error stays what it is."""
-        from psycopg import OperationalError, errors
+        from psycopg import DatabaseError, OperationalError, errors
 
         try:
             yield
@@ -318,6 +353,11 @@ class PostgresStore:
             raise StoreError(
                 message.format(where=self.where(), problem=_first_line(str(exc)))
             ) from None
+        except DatabaseError as exc:
+            refused = team.function_error(exc)
+            if refused is None:
+                raise
+            raise refused from None
 
 
 def _first_line(text: str) -> str:

@@ -1,16 +1,17 @@
 """The PostgreSQL store's rows as domain values: the reads and writes of one transaction.
 
-A writer locks before it decides: the first time it reads a subscription, a
-contract or the pending change of a holder, it takes ``SELECT … FOR UPDATE`` on the
-holder's row (the contract, or a new-model subscription) and keeps it until commit.
-In ``READ COMMITTED`` every later statement then sees what the previous owner of
-the lock committed, so the service's rule check and its write cannot interleave
-with another administrator's on the same contract.
+A writer decides on what it reads under the store's advisory lock (postgres.py), then
+writes through the database's functions (postgres_functions.py): they lock the
+holder's row (``SELECT … FOR UPDATE``), check the identity, the rules and the time
+again, and write the change with its history record. A team member's login may do
+nothing else, so the Python side takes no row lock of its own (that needs UPDATE
+rights); the raw setters are the owner's, for tests and repairs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from acctctl.domain import (
@@ -19,6 +20,7 @@ from acctctl.domain import (
     Change,
     ChangeStatus,
     Contract,
+    HistoryEvent,
     Notice,
     Partner,
     Subscription,
@@ -31,7 +33,7 @@ from acctctl.store import postgres_schema as schema
 from acctctl.store.memory import (
     change_number,
     check_new_change,
-    check_one_pending,
+    check_status_change,
     format_change_id,
     no_change,
     no_contract,
@@ -39,6 +41,7 @@ from acctctl.store.memory import (
     no_subscription,
     own_terms_only,
     partner_list,
+    utc,
 )
 
 if TYPE_CHECKING:
@@ -77,7 +80,6 @@ class PostgresRows:
     def __init__(self, db: Connection[Row], *, writing: bool) -> None:
         self._db = db
         self._writing = writing
-        self._locked: set[str] = set()
 
     def _one(self, sql: str, *params: Any) -> Row | None:
         return self._db.execute(sql, params).fetchone()
@@ -94,18 +96,6 @@ class PostgresRows:
             if len(rows) < _BATCH:
                 return
             after = rows[-1][0]
-
-    # --- locks: a write decides only on rows it holds ---------------------------------
-
-    def _lock(self, holder: str) -> None:
-        """Lock the holder's row (contract, or new-model subscription) until commit."""
-        if not self._writing or holder in self._locked:
-            return
-        sql = "SELECT FROM acctctl_contracts WHERE number = %s FOR UPDATE"
-        if self._one(sql, holder) is None:
-            sql = "SELECT FROM acctctl_subscriptions WHERE id = %s AND contract IS NULL FOR UPDATE"
-            self._one(sql, holder)
-        self._locked.add(holder)
 
     # --- reading ----------------------------------------------------------------------
 
@@ -133,10 +123,7 @@ class PostgresRows:
         return self._stream(schema.CONTRACT, "number", schema.to_contract)
 
     def contract(self, number: str) -> Contract | None:
-        lock = " FOR UPDATE" if self._writing else ""
-        row = self._one(schema.CONTRACT + " WHERE number = %s" + lock, number)
-        if row is not None and self._writing:
-            self._locked.add(number)
+        row = self._one(schema.CONTRACT + " WHERE number = %s", number)
         return None if row is None else schema.to_contract(row)
 
     def subscriptions(self) -> Iterator[Subscription]:
@@ -175,13 +162,7 @@ class PostgresRows:
         row = self._one(schema.SUBSCRIPTION + " WHERE id = %s", id)
         if row is None:
             return None
-        found = schema.to_subscription(row)
-        holder = found.contract or found.id
-        if self._writing and holder not in self._locked:
-            self._lock(holder)
-            if found.contract is None:  # its own terms may have changed while we waited
-                return self.subscription(id)
-        return found
+        return schema.to_subscription(row)
 
     def subscriptions_of_contract(self, number: str) -> list[Subscription]:
         rows = self._all(schema.SUBSCRIPTION + " WHERE contract = %s ORDER BY id", number)
@@ -207,7 +188,6 @@ class PostgresRows:
         return {change.holder: change for change in map(schema.to_change, rows)}
 
     def pending_change(self, holder: str) -> Change | None:
-        self._lock(holder)
         sql = schema.CHANGE + " WHERE holder = %s AND status = 'pending' ORDER BY submitted_at, id"
         pending = self._all(sql, holder)
         return schema.to_change(pending[-1]) if pending else None
@@ -224,7 +204,19 @@ class PostgresRows:
             subscriptions=ordered(schema.SUBSCRIPTION, schema.to_subscription),
             notices=ordered(schema.NOTICE, schema.to_notice),
             changes=ordered(schema.CHANGE, schema.to_change),
+            history=self.history(),
         )
+
+    def history(self) -> list[HistoryEvent]:
+        return [schema.to_event(r) for r in self._all(schema.HISTORY + " ORDER BY seq")]
+
+    def latest_event_at(self) -> datetime | None:
+        row = self._one("SELECT at FROM acctctl_history ORDER BY seq DESC LIMIT 1")
+        return None if row is None else utc(row[0])
+
+    def sandbox(self) -> bool:
+        row = self._one("SELECT value FROM acctctl_meta WHERE key = 'sandbox'")
+        return row is not None and row[0] == "true"
 
     # --- writing ----------------------------------------------------------------------
 
@@ -239,9 +231,9 @@ class PostgresRows:
                 return change_id
 
     def add_change(self, change: Change) -> None:
-        self._lock(change.holder)
         check_new_change(self, change)
         self._db.execute(schema.INSERT_CHANGE, schema.change_row(change))
+        self._record("submitted", change.id, change.submitted_at, change.by)
         number = change_number(change.id)
         if 0 < number < _SEQUENCE_LIMIT:
             self._db.execute(
@@ -250,14 +242,51 @@ class PostgresRows:
                 (number, number),
             )
 
-    def set_change_status(self, id: str, status: ChangeStatus) -> None:
+    def set_change_status(
+        self, id: str, status: ChangeStatus, *, at: datetime, by: str | None = None
+    ) -> None:
         change = self.change(id)
         if change is None:
             raise no_change(id)
-        if status == "pending":
-            self._lock(change.holder)
-            check_one_pending(self, change)
+        check_status_change(change, status)
         self._db.execute("UPDATE acctctl_changes SET status = %s WHERE id = %s", (status, id))
+        self._record(status, id, at, by)
+
+    def _record(self, event: str, change: str, at: datetime, by: str | None) -> None:
+        """The history record, hashed by the database (acctctl_record): the owner's raw path."""
+        self._db.execute("SELECT acctctl_record(%s, %s, %s, %s)", (event, change, at, by))
+
+    # --- the checked writes: the database's functions -----------------------------------
+
+    def settle(self, holder: str, at: datetime) -> Change | None:
+        row = self._one("SELECT acctctl_settle(%s, %s)", holder, at)
+        return None if row is None or row[0] is None else self.change(row[0])
+
+    def submit_change(self, change: Change, *, subscription: str, replace_all: bool) -> Change:
+        row = self._one(
+            "SELECT o_id FROM acctctl_submit_change(%s, %s, %s, %s, %s, %s)",
+            subscription,
+            change.to,
+            replace_all,
+            change.effective_at - change.submitted_at,
+            change.by,
+            change.submitted_at,
+        )
+        made = None if row is None else self.change(row[0])
+        assert made is not None  # the function returns the id of the row it inserted
+        return made
+
+    def cancel_change(self, id: str, *, by: str, at: datetime) -> Change:
+        self._db.execute("SELECT acctctl_cancel_change(%s, %s, %s)", (id, by, at))
+        cancelled = self.change(id)
+        assert cancelled is not None  # the function raised otherwise
+        return cancelled
+
+    def set_auto_renew(self, subscription: str, value: bool, *, by: str, at: datetime) -> bool:
+        row = self._one(
+            "SELECT acctctl_set_auto_renew(%s, %s, %s, %s)", subscription, value, by, at
+        )
+        return bool(row and row[0])
 
     def set_contract_partners(self, number: str, partners: Iterable[str]) -> None:
         if self.contract(number) is None:

@@ -24,11 +24,14 @@ from acctctl.domain import (
     AccountDocument,
     Change,
     Contract,
+    HistoryEvent,
     Notice,
     Partner,
     Subscription,
     User,
 )
+from acctctl.history import chain_of
+from acctctl.store import postgres_functions
 from acctctl.store.memory import change_number, utc
 
 if TYPE_CHECKING:
@@ -37,7 +40,7 @@ if TYPE_CHECKING:
 # The advisory lock key ("acctctl" in ASCII) held around every write transaction, and
 # around migrating and replacing the store: writers are serialised as on the other
 # back ends, and two first runs cannot race to create the schema.
-STORE_LOCK = 0x61636374_63746C
+STORE_LOCK = postgres_functions.STORE_LOCK
 
 _V1 = (
     """CREATE TABLE acctctl_meta (
@@ -110,12 +113,17 @@ _V1 = (
     "CREATE SEQUENCE acctctl_change_number",
 )
 
+# Members, the hash-chained history, and the functions that are a member's only way to
+# write (postgres_functions.py). A store of schema 1 gets a chain started from its changes.
+_V2 = postgres_functions.MIGRATION
+
 # Append only; never edit a migration that has shipped.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 ONE_PENDING_INDEX = "acctctl_one_pending_change"
 DATA_TABLES = (
+    "acctctl_history",
     "acctctl_changes",
     "acctctl_notices",
     "acctctl_subscriptions",
@@ -137,6 +145,9 @@ SUBSCRIPTION = (
     " FROM acctctl_subscriptions"
 )
 NOTICE = "SELECT received, partner, subject FROM acctctl_notices"
+HISTORY = "SELECT event, change, at, by_user, hash FROM acctctl_history"
+# What a member may read: every table of the store.
+READABLE_TABLES = (*DATA_TABLES, "acctctl_meta", "acctctl_members")
 CHANGE = (
     "SELECT id, contract, subscription, from_partners, to_partner, by_user,"
     " submitted_at, effective_at, status FROM acctctl_changes"
@@ -181,6 +192,18 @@ def to_change(row: Sequence[Any]) -> Change:
         _moment(row[7]),
         row[8],
     )
+
+
+def to_event(row: Sequence[Any]) -> HistoryEvent:
+    return HistoryEvent(row[0], row[1], _moment(row[2]), row[3], row[4])
+
+
+def copy_history(cursor: Cursor[Any], history: Sequence[HistoryEvent]) -> None:
+    with cursor.copy(
+        "COPY acctctl_history (seq, event, change, at, by_user, hash) FROM STDIN"
+    ) as copy:
+        for n, event in enumerate(history, 1):
+            copy.write_row((n, event.event, event.change, utc(event.at), event.by, event.hash))
 
 
 def change_row(change: Change) -> tuple[Any, ...]:
@@ -263,6 +286,7 @@ def copy_document(cursor: Cursor[Any], document: AccountDocument) -> None:
             copy.write_row(change_row(change))
     last = max((change_number(c.id) for c in document.changes), default=0)
     cursor.execute("SELECT setval('acctctl_change_number', %s, %s)", (max(last, 1), last > 0))
+    copy_history(cursor, chain_of(document.changes, document.history))
 
 
 # --- integrity ------------------------------------------------------------------------
@@ -283,6 +307,26 @@ CHECKS = (
         WHERE s.contract IS NOT NULL""",
     f"""SELECT 'the index keeping one pending change per contract is missing'
         WHERE to_regclass('{ONE_PENDING_INDEX}') IS NULL""",
+    """SELECT 'the trigger keeping the history append-only is missing or disabled'
+        WHERE NOT EXISTS (SELECT FROM pg_trigger WHERE tgname = 'acctctl_history_append_only'
+                          AND tgrelid = 'acctctl_history'::regclass AND tgenabled <> 'D')""",
+    # What `store members add` grants must be all a member has: no write on any table,
+    # no function of ours run with a search_path a member could plant objects in.
+    f"""SELECT format('member %s may %s on %s', m.login, lower(p), t)
+        FROM acctctl_members m
+        CROSS JOIN unnest(ARRAY{list(READABLE_TABLES)}) t
+        CROSS JOIN unnest(ARRAY['INSERT', 'UPDATE', 'DELETE', 'TRUNCATE']) p
+        WHERE m.login IN (SELECT rolname FROM pg_roles)
+          AND NOT pg_has_role(m.login, (SELECT relowner FROM pg_class
+                                        WHERE oid = 'acctctl_meta'::regclass), 'MEMBER')
+          AND has_table_privilege(m.login, t, p)""",
+    r"""SELECT format('function %s is SECURITY DEFINER without a fixed search_path',
+            p.oid::regprocedure)
+        FROM pg_proc p WHERE p.proname LIKE 'acctctl\_%' AND p.prosecdef
+          AND NOT coalesce(p.proconfig::text LIKE '%search_path=%', false)""",
+    r"""SELECT format('anyone may execute function %s', p.oid::regprocedure)
+        FROM pg_proc p WHERE p.proname LIKE 'acctctl\_%'
+          AND has_function_privilege('public', p.oid, 'EXECUTE')""",
     """SELECT format('the change number sequence (%s) is behind change %s', s.last_value, c.id)
         FROM acctctl_change_number s, acctctl_changes c
         WHERE c.id ~ '^CHG-[0-9]{1,18}$'

@@ -100,7 +100,14 @@ class SqliteStore:
             self._keeping = False
             self.close()
 
-    def replace(self, document: AccountDocument, *, force: bool) -> None:
+    def identity(self) -> None:
+        """A local file: its owner is trusted to act as any user (``--as``)."""
+        return None
+
+    def clock(self) -> None:
+        return None
+
+    def replace(self, document: AccountDocument, *, force: bool, sandbox: bool = False) -> None:
         with self._errors():
             try:
                 ensure_private_dir(self.path.parent)
@@ -119,7 +126,7 @@ class SqliteStore:
                     if connection.execute("SELECT 1 FROM account").fetchone() and not force:
                         raise store_exists(self.where())
                     clear(connection)
-                    insert_document(connection, document)
+                    insert_document(connection, document, sandbox=sandbox)
             finally:
                 connection.close()
 

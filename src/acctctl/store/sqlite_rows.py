@@ -18,18 +18,20 @@ from acctctl.domain import (
     Change,
     ChangeStatus,
     Contract,
+    HistoryEvent,
     Notice,
     Partner,
     Subscription,
     User,
 )
 from acctctl.errors import StoreError
+from acctctl.history import GENESIS, record
 from acctctl.i18n import _
 from acctctl.rules import Candidates
 from acctctl.store.memory import (
     change_number,
     check_new_change,
-    check_one_pending,
+    check_status_change,
     format_change_id,
     no_change,
     no_contract,
@@ -38,6 +40,7 @@ from acctctl.store.memory import (
     own_terms_only,
     partner_list,
 )
+from acctctl.store.recorded import RecordedWrites, check_time
 from acctctl.store.sqlite_schema import moment
 
 _CONTRACTS = (
@@ -310,11 +313,49 @@ class SqliteReader:
                 _change(h, b)
                 for h, b in _grouped(db.execute(_CHANGES + " ORDER BY c.ord, f.position"))
             ],
+            history=self.history(),
         )
 
+    def history(self) -> list[HistoryEvent]:
+        sql = "SELECT event, change, at, by_user, hash FROM history ORDER BY seq"
+        return [
+            HistoryEvent(event, change, datetime.fromisoformat(at), by, hash_)
+            for event, change, at, by, hash_ in self._db.execute(sql)
+        ]
 
-class SqliteWriter(SqliteReader):
+    def _last_event(self) -> Row | None:
+        return self._one("SELECT seq, at, hash FROM history ORDER BY seq DESC LIMIT 1")
+
+    def latest_event_at(self) -> datetime | None:
+        last = self._last_event()
+        return None if last is None else datetime.fromisoformat(last[1])
+
+    def sandbox(self) -> bool:
+        row = self._one("SELECT value FROM store_meta WHERE key = 'sandbox'")
+        return row is not None and row[0] == "true"
+
+
+class SqliteWriter(SqliteReader, RecordedWrites):
     """The writes of one ``BEGIN IMMEDIATE`` transaction."""
+
+    def _record(self, event: HistoryEvent) -> None:
+        check_time(self, event.at)
+        last = self._last_event()
+        self._db.execute(
+            "INSERT INTO history (seq, event, change, at, by_user, hash) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                1 if last is None else last[0] + 1,
+                event.event,
+                event.change,
+                moment(event.at),
+                event.by,
+                event.hash,
+            ),
+        )
+
+    def _head(self) -> str:
+        last = self._last_event()
+        return GENESIS if last is None else str(last[2])
 
     def next_change_id(self) -> str:
         self._db.execute("UPDATE change_sequence SET last = last + 1 WHERE name = 'change'")
@@ -324,6 +365,7 @@ class SqliteWriter(SqliteReader):
 
     def add_change(self, change: Change) -> None:
         check_new_change(self, change)
+        self._record(record(self._head(), "submitted", change, change.submitted_at, change.by))
         self._db.execute(
             "INSERT INTO changes (id, ord, contract, subscription, holder, to_partner, by_user,"
             " submitted_at, effective_at, status)"
@@ -349,12 +391,15 @@ class SqliteWriter(SqliteReader):
             (change_number(change.id),),
         )
 
-    def set_change_status(self, id: str, status: ChangeStatus) -> None:
+    def set_change_status(
+        self, id: str, status: ChangeStatus, *, at: datetime, by: str | None = None
+    ) -> None:
         change = self.change(id)
         if change is None:
             raise no_change(id)
-        if status == "pending":
-            check_one_pending(self, change)
+        check_status_change(change, status)
+        assert status != "pending"  # for the type checker: refused just above
+        self._record(record(self._head(), status, change, at, by))
         self._db.execute("UPDATE changes SET status = ? WHERE id = ?", (status, id))
 
     def set_contract_partners(self, number: str, partners: Iterable[str]) -> None:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import sqlite3
 from datetime import date, datetime
 
-from acctctl.domain import AccountDocument
+from acctctl.domain import AccountDocument, HistoryEvent
+from acctctl.history import chain_of, synthesize
 from acctctl.store.memory import change_number, utc
 
 # "actl": tells an acctctl store from any other SQLite file.
@@ -98,12 +99,29 @@ _V1 = (
 # whole history at each change (a bulk change of 5,000 read 15 million rows).
 _V2 = ("CREATE INDEX changes_by_ord ON changes (ord)",)
 
+# The history as a hash chain (history.py), and what the store says about itself
+# (``sandbox``). Stores of an older schema get a chain started from their changes.
+_V3 = (
+    """CREATE TABLE history (
+        seq INTEGER PRIMARY KEY,
+        event TEXT NOT NULL CHECK (event IN ('submitted', 'applied', 'cancelled')),
+        change TEXT NOT NULL,
+        at TEXT NOT NULL,
+        by_user TEXT,
+        hash TEXT NOT NULL)""",
+    """CREATE TABLE store_meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL)""",
+)
+
 # Append only; never edit a migration that has shipped.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # Children first, so foreign keys hold at every step.
 _TABLES = (
+    "history",
+    "store_meta",
     "change_from",
     "changes",
     "notices",
@@ -127,9 +145,34 @@ def migrate(connection: sqlite3.Connection) -> None:
     for statements in MIGRATIONS[version:]:
         for statement in statements:
             connection.execute(statement)
+    if 0 < version < 3:
+        _start_history(connection)
     if version < SCHEMA_VERSION:
         connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _start_history(connection: sqlite3.Connection) -> None:
+    """A store made before the history existed: its chain starts from its changes."""
+    from acctctl.store.sqlite_rows import SqliteReader
+
+    changes = SqliteReader(connection).changes()
+    insert_history(connection, synthesize(changes))
+
+
+def insert_history(connection: sqlite3.Connection, history: list[HistoryEvent]) -> None:
+    connection.executemany(
+        "INSERT INTO history (seq, event, change, at, by_user, hash) VALUES (?, ?, ?, ?, ?, ?)",
+        ((n, e.event, e.change, moment(e.at), e.by, e.hash) for n, e in enumerate(history, 1)),
+    )
+
+
+def set_sandbox(connection: sqlite3.Connection, sandbox: bool) -> None:
+    connection.execute(
+        "INSERT INTO store_meta (key, value) VALUES ('sandbox', ?)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        ("true" if sandbox else "false",),
+    )
 
 
 def day(value: date) -> str:
@@ -146,7 +189,9 @@ def clear(connection: sqlite3.Connection) -> None:
     connection.execute("UPDATE change_sequence SET last = 0 WHERE name = 'change'")
 
 
-def insert_document(connection: sqlite3.Connection, document: AccountDocument) -> None:
+def insert_document(
+    connection: sqlite3.Connection, document: AccountDocument, *, sandbox: bool = False
+) -> None:
     """Write a whole document into empty tables (inside the caller's transaction)."""
     run = connection.executemany
     connection.execute(
@@ -229,3 +274,5 @@ def insert_document(connection: sqlite3.Connection, document: AccountDocument) -
     )
     last = max((change_number(c.id) for c in document.changes), default=0)
     connection.execute("UPDATE change_sequence SET last = ? WHERE name = 'change'", (last,))
+    insert_history(connection, chain_of(document.changes, document.history))
+    set_sandbox(connection, sandbox)
