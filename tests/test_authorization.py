@@ -175,7 +175,7 @@ def test_not_the_manager_of_this_contract_is_a_rejected_result(
     """Thomas manages contract 110000000007 only: on another one he is refused by the
     not-contract-manager rule, as a result line."""
     store = store_factory()
-    store.replace(demo_document(TODAY, NOW_MOMENT), force=False)
+    store.replace(demo_document(TODAY, NOW_MOMENT), force=False, sandbox=True)
     env = environment(tmp_path / "home", target(store), user=THOMAS)
     done = run(env, "partner", "change", "72000000001", "--csn", BIM_NANTES, "--yes", "--json")
     assert done.returncode == 5, done.stderr

@@ -29,7 +29,6 @@ _LOCK = f"PERFORM pg_advisory_xact_lock({STORE_LOCK});"
 
 # Executable by members (granted one by one); every other function is the owner's.
 MEMBER_FUNCTIONS = (
-    "acctctl_whoami()",
     "acctctl_settle(text, timestamptz)",
     "acctctl_submit_change(text, text, boolean, interval, text, timestamptz)",
     "acctctl_cancel_change(text, text, timestamptz)",
@@ -418,6 +417,9 @@ _LOCK_DOWN = (
             EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f);
         END LOOP;
     END $$""",
+    # Any login may ask who it is to this store (its own login and mapping, nothing
+    # else), so an unmapped one is told how to be mapped rather than "permission denied".
+    "GRANT EXECUTE ON FUNCTION acctctl_whoami() TO PUBLIC",
 )
 
 MIGRATION = (*_TABLES_AND_TRIGGER, *_HASH, *_RULES, *_IDENTITY, *_WRITES, *_LOCK_DOWN)

@@ -325,7 +325,7 @@ CHECKS = (
         FROM pg_proc p WHERE p.proname LIKE 'acctctl\_%' AND p.prosecdef
           AND NOT coalesce(p.proconfig::text LIKE '%search_path=%', false)""",
     r"""SELECT format('anyone may execute function %s', p.oid::regprocedure)
-        FROM pg_proc p WHERE p.proname LIKE 'acctctl\_%'
+        FROM pg_proc p WHERE p.proname LIKE 'acctctl\_%' AND p.proname <> 'acctctl_whoami'
           AND has_function_privilege('public', p.oid, 'EXECUTE')""",
     """SELECT format('the change number sequence (%s) is behind change %s', s.last_value, c.id)
         FROM acctctl_change_number s, acctctl_changes c

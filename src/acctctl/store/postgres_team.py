@@ -87,7 +87,12 @@ def function_error(exc: Any) -> AcctctlError | None:
             return not_yourself(login, str(facts.get("email")), str(facts["asked"]))
         return not_a_member(login)
     if state == "ACT04":
-        return NotFoundError(_("The store found no such {kind}.").format(kind=detail))
+        missing = {
+            "subscription": _("No such subscription in this account."),
+            "partner": _("No such partner in this account."),
+            "change": _("No such change in this account."),
+        }
+        return NotFoundError(missing.get(detail, _("Not found in this account.")))
     if state == "ACT03":
         return _refused(detail.split(",") if detail else [])
     return UsageError(
@@ -124,6 +129,11 @@ def identity(db: DB) -> Identity | None:
     owns it)."""
     if db.execute("SELECT to_regprocedure('acctctl_whoami()')").fetchone() == (None,):
         return None
+    usable = "SELECT has_function_privilege('acctctl_whoami()', 'EXECUTE'), session_user"
+    allowed = db.execute(usable).fetchone()
+    assert allowed is not None
+    if not allowed[0]:  # a store whose owner took even that back: a stranger
+        return Identity(str(allowed[1]), None, False)
     row = db.execute("SELECT login, email, owner FROM acctctl_whoami()").fetchone()
     assert row is not None
     return Identity(row[0], row[1], bool(row[2]))
@@ -163,7 +173,7 @@ def add_member(db: DB, login: str, email: str) -> None:
     if user is None:
         raise NotFoundError(
             _("{email} is not a user of this account.").format(email=email),
-            hint=_("`acctctl subs list` runs as any user; the account's users are in its export."),
+            hint=_("`acctctl store export` lists the account's users."),
         )
     owner = db.execute(
         "SELECT pg_has_role(%s, relowner, 'MEMBER') OR (SELECT rolsuper FROM pg_roles"
