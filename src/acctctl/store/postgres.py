@@ -35,7 +35,13 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from acctctl.domain import AccountDocument
-from acctctl.errors import StoreCorruptError, StoreError, StoreLockedError, StoreMissingError
+from acctctl.errors import (
+    AcctctlError,
+    StoreCorruptError,
+    StoreError,
+    StoreLockedError,
+    StoreMissingError,
+)
 from acctctl.history import synthesize
 from acctctl.i18n import _
 from acctctl.store import postgres_schema as schema
@@ -424,7 +430,22 @@ def _detail(text: str) -> str:
     return line.removeprefix("FATAL:").strip().rstrip(".")
 
 
-def connection_problem(exc: Exception, url: str) -> StoreError:
+def conninfo_user(url: str) -> str:
+    """The login a URL names (or libpq's default: the PGUSER, else the system user)."""
+    import getpass
+    import os
+
+    from psycopg import ProgrammingError
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        user = conninfo_to_dict(url).get("user")
+    except ProgrammingError:  # unparsable: libpq would have said so before refusing the login
+        user = None
+    return str(user or os.environ.get("PGUSER") or getpass.getuser())
+
+
+def connection_problem(exc: Exception, url: str) -> AcctctlError:
     """One sentence for a failed connection, naming the redacted URL, never the password."""
     where = redact_url(url)
     text = str(exc)
@@ -446,6 +467,18 @@ def connection_problem(exc: Exception, url: str) -> StoreError:
         return StoreError(
             _("PostgreSQL at {where} asks for a password and none was given.").format(where=where),
             hint=pgpass,
+        )
+    if "permission denied for database" in low:
+        from acctctl.errors import NotAllowedError
+
+        login = conninfo_user(url)
+        return NotAllowedError(
+            _("The PostgreSQL login {login} may not connect to {where}.").format(
+                login=login, where=where
+            ),
+            hint=_("Ask the store's owner to run: acctctl store members add {login} EMAIL").format(
+                login=login
+            ),
         )
     missing = re.search(r'(database|role) "([^"]*)" does not exist', text)
     if missing is not None:

@@ -202,6 +202,8 @@ def add_member(db: DB, login: str, email: str) -> None:
     db.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(sql.Identifier(schema[0]), role))
     tables = sql.SQL(", ").join(sql.Identifier(t) for t in READABLE_TABLES)
     db.execute(sql.SQL("GRANT SELECT ON {} TO {}").format(tables, role))
+    # Reading the change numbers' position lets `store check` compare it with the changes.
+    db.execute(sql.SQL("GRANT SELECT ON SEQUENCE acctctl_change_number TO {}").format(role))
     for function in MEMBER_FUNCTIONS:
         db.execute(sql.SQL("GRANT EXECUTE ON FUNCTION {} TO {}").format(sql.SQL(function), role))
 
@@ -220,6 +222,7 @@ def remove_member(db: DB, login: str) -> bool:
     role = sql.Identifier(login)
     tables = sql.SQL(", ").join(sql.Identifier(t) for t in READABLE_TABLES)
     db.execute(sql.SQL("REVOKE ALL ON {} FROM {}").format(tables, role))
+    db.execute(sql.SQL("REVOKE ALL ON SEQUENCE acctctl_change_number FROM {}").format(role))
     for function in MEMBER_FUNCTIONS:
         db.execute(sql.SQL("REVOKE ALL ON FUNCTION {} FROM {}").format(sql.SQL(function), role))
     return gone
