@@ -44,7 +44,7 @@ def ctx(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Context]:
     monkeypatch.setenv("ACCTCTL_NOW", "2026-11-26T09:30:00Z")
     now = clock.now()
     context = Context(store=open_store(str(tmp_path / "account.db")), now=now, actor=CLAIRE)
-    service.replace_store(context, demo_document(now.date(), now), force=False)
+    service.replace_store(context, demo_document(now.date(), now), force=False, sandbox=True)
     yield context
     context.store.close()
 
