@@ -162,7 +162,7 @@ def add_member(db: DB, login: str, email: str) -> None:
         raise NotFoundError(
             _("There is no PostgreSQL login {login} on this server.").format(login=login),
             hint=_(
-                "Create it first, as an administrator: CREATE ROLE {login} LOGIN PASSWORD '…';"
+                "Create it first, as an administrator: CREATE ROLE {login} LOGIN PASSWORD '…'"
             ).format(login=login),
         )
     user = db.execute(
