@@ -192,3 +192,36 @@ def test_global_options_after_the_subcommand_reach_the_store(
     assert shown.returncode == 0 and '"id": "72000000001"' in shown.stdout
     french = acctctl(env, "subs", "show", "99999", "--store", store, "--lang", "fr")
     assert french.returncode == 4 and "Aucun abonnement" in french.stderr
+
+
+def test_the_wizard_follow_and_withdraw_hints_point_at_the_same_store(
+    world: tuple[dict[str, str], str],
+) -> None:
+    env, store = world
+    assert acctctl(env, "store", "init", "--demo", "--store", store).returncode == 0
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "acctctl", "partner", "change", "--store", store, "--as", CLAIRE],
+        env={**env, "COLUMNS": "100"},
+        dimensions=(60, 100),
+        encoding="utf-8",
+        timeout=60,
+    )
+    for question in ("New partner", "Select a subscription", "Actions", "Find", "right partner"):
+        child.expect(re.escape(question))
+        child.send("\r")
+    child.expect(re.escape("Submit?"))
+    child.send("y")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    printed = runnable_hints(re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", child.before or ""))
+    assert printed == [
+        f"acctctl partner history 72000000001 --store '{store}' --as {CLAIRE}",
+        f"acctctl partner cancel CHG-000001 --store '{store}' --as {CLAIRE}",
+    ]
+    for hint in printed:
+        code, seen = run_as_printed(env, hint)
+        assert code == 0, (hint, seen)
+    history = acctctl(env, "partner", "history", "--json", "--store", store)
+    assert '"status": "cancelled"' in history.stdout

@@ -140,3 +140,81 @@ def test_an_absurd_columns_value_draws_at_80(
     lines = screen_of({**env, "COLUMNS": "0"}, 120, "subs", "list")
     assert max(len(line) for line in lines) <= 80
     assert max(len(line) for line in lines) > 60
+
+
+def wizard_screen(env: dict[str, str], width: int) -> tuple[list[str], list[str]]:
+    """The wizard walked at ``width`` columns up to the Submit question (then No: nothing
+    is written), as the emulator shows it: the screen while step 3's list is open, and
+    the screen at Submit."""
+    screen = pyte.Screen(width, ROWS)
+    stream = pyte.ByteStream(screen)
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "acctctl", "partner", "change"],
+        env={**env, "ACCTCTL_STORE": env["ACCTCTL_STORE"] + ".wizard.db"},
+        dimensions=(ROWS, width),
+        timeout=60,
+    )
+
+    def until(text: str) -> None:
+        child.expect(re.escape(text).encode())
+        stream.feed(child.before + child.after)
+
+    until("New partner")  # step 1: the partner from the vendor's e-mail
+    child.send("\r")
+    until("Select a subscription")  # steps 2 and 3
+    until("Esc")
+    child.expect(pexpect.TIMEOUT, timeout=1)  # the whole list drawn
+    stream.feed(child.before or b"")
+    at_step_3 = [line.rstrip() for line in screen.display]
+    child.send("\r")
+    until("Actions")  # step 4: Update reseller information
+    child.send("\r")
+    until("Find")  # step 5: the CSN, prefilled
+    child.send("\r")
+    until("right partner")  # step 6
+    child.send("\r")
+    until("Submit?")  # step 7
+    child.expect(pexpect.TIMEOUT, timeout=1)
+    stream.feed(child.before or b"")
+    child.send("n")
+    child.expect(pexpect.EOF)
+    child.close()
+    return at_step_3, [line.rstrip() for line in screen.display]
+
+
+def step_lines(lines: list[str], number: int) -> list[str]:
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"Step {number}/8"))
+    end = next(
+        (i for i, line in enumerate(lines) if line.startswith(f"Step {number + 1}/8")),
+        len(lines),
+    )
+    return lines[start:end]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_wizard_steps_2_3_and_7_show_ids_contracts_csns_and_dates_whole(
+    account: tuple[dict[str, str], dict[str, list]], width: int
+) -> None:
+    env, facts = account
+    subprocess.run(
+        [sys.executable, "-m", "acctctl", "store", "init", "--demo", "--force"],
+        env={**env, "ACCTCTL_STORE": env["ACCTCTL_STORE"] + ".wizard.db"},
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    open_list, lines = wizard_screen(env, width)
+    assert all(len(line) <= width for line in lines)
+    ids = {s["id"] for s in facts["subs"]}
+    contracts = {s["contract"] for s in facts["subs"] if s["contract"]}
+    step_2, step_7 = step_lines(lines, 2), step_lines(lines, 7)
+    step_3 = step_lines(open_list, 3)
+    dates = {s["term_end"] for s in facts["subs"]}
+    assert missing(ids | contracts | dates, step_2) == [], "\n".join(step_2)
+    assert missing(ids | contracts, step_3) == [], "\n".join(step_3)
+    assert whole("expires ≤ 90 days", step_3) and whole("new buying model", step_3)
+    moved = {"72000000001", "72000000002", "72000000003"}
+    csns = {"110000000001", "5550001111", "5550002222"}
+    assert missing(moved | csns, step_7) == [], "\n".join(step_7)
+    assert whole("2026-11-26 11:30 CET", step_7)  # takes effect, local time, whole

@@ -1,7 +1,7 @@
 """Capture the wizard's eight screens from the real program, for the guide.
 
 Runs `acctctl partner change` in a detached tmux session (a real terminal emulator,
-120×50, no colour) on a fresh demo account at a fixed "now", answers each step as an
+80×50, no colour) on a fresh demo account at a fixed "now", answers each step as an
 administrator would, and writes what each step's screen shows to
 ``docs/screens/step-N.txt``, so the pictures in docs/guide.md are the program's own.
 A second walk, on the contract with two partners, captures the review's warning
@@ -27,7 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = "2026-11-26T09:30:00Z"
-WIDTH, HEIGHT = 120, 50
+WIDTH, HEIGHT = 80, 50  # the width most terminals open at (issue 11)
 SOCKET = f"acctctl-capture-{os.getpid()}"  # a private tmux server, never the user's own
 SESSION = "wizard"
 DONE = "[acctctl exited "

@@ -64,9 +64,18 @@ def heading(number: int) -> None:
 
 
 def say(text: str, style: str = "") -> None:
+    """A line of the screen, wrapped at words: a command in backticks, an id or a glued
+    time is never split."""
     from rich.text import Text
 
-    console().print(Text(inert(text), style=style))
+    from acctctl.output import fit_message
+    from acctctl.tables import terminal_width
+
+    screen = console()
+    screen.print(
+        Text(fit_message(inert(text), terminal_width(screen.file), indent=""), style=style),
+        soft_wrap=True,
+    )
 
 
 def show_reasons(reasons: Sequence[Reason], subject: str) -> None:
@@ -163,15 +172,87 @@ def seats_text(seats: int) -> str:
 
 
 def subscription_label(view: SubscriptionView, width: int = PRODUCT_WIDTH) -> str:
-    """One line of the step-3 list, in columns, short enough that a reason still fits on
-    120 columns."""
-    sub = view.subscription
-    product = sub.product if len(sub.product) <= width else sub.product[: width - 1] + "…"
-    label = f"{sub.id}  {product.ljust(width)}  {seats_text(sub.seats).rjust(9)}  "
-    label += holder_text(view)
-    if only_auto_renew(view):
-        label += "  " + _("(auto-renew on: turn it off at step 4)")
-    return label
+    """One line of the step-3 list at its widest (see ``subscription_choices``)."""
+    return subscription_choices([view], room=10_000, product_width=width)[0][0]
+
+
+def blocked_text(view: SubscriptionView) -> str | None:
+    """Why a subscription cannot be chosen, in words (the codes are for scripts)."""
+    if view.eligible or only_auto_renew(view):
+        return None
+    return presentation.reason_labels(view.reasons)
+
+
+def subscription_choices(
+    views: Sequence[SubscriptionView],
+    *,
+    room: int | None = None,
+    product_width: int = PRODUCT_WIDTH,
+) -> list[tuple[str, str | None]]:
+    """The step-3 list: ``(label, why it is disabled)`` per subscription, in columns that
+    fit the terminal with the reason questionary adds — ids and contract numbers whole;
+    the word "contract", then the seats left out and the product shortened, when narrow."""
+    from acctctl.tables import cell_width, terminal_width
+
+    room = (terminal_width() - 6) if room is None else room  # questionary's " »  - "
+    notes = {
+        v.subscription.id: (
+            # step 4 offers to turn it off: the label is enough here
+            f"({presentation.reason_label('auto-renew')})" if only_auto_renew(v) else ""
+        )
+        for v in views
+    }
+    why = {v.subscription.id: blocked_text(v) for v in views}
+    note_width = max(
+        [
+            cell_width(notes[v.subscription.id])
+            + (cell_width(why[v.subscription.id] or "") + 3 if why[v.subscription.id] else 0)
+            for v in views
+        ],
+        default=0,
+    )
+    id_width = max((len(v.subscription.id) for v in views), default=0)
+    longest = max((cell_width(v.subscription.product) for v in views), default=0)
+    seats, long_holder = True, True
+
+    def holder_width() -> int:
+        return max(
+            (cell_width(holder_text(v) if long_holder else _short_holder(v)) for v in views),
+            default=0,
+        )
+
+    def fixed() -> int:
+        return id_width + 2 + (11 if seats else 0) + 2 + holder_width() + 2 + note_width
+
+    for step_down in ("holder", "seats"):
+        if room - fixed() >= min(longest, 12):
+            break
+        if step_down == "holder":
+            long_holder = False
+        else:
+            seats = False
+    width = max(min(product_width, longest, room - fixed()), 8)
+    holders = holder_width()
+    choices: list[tuple[str, str | None]] = []
+    for view in views:
+        sub = view.subscription
+        product = (
+            sub.product if cell_width(sub.product) <= width else sub.product[: width - 1] + "…"
+        )
+        label = f"{sub.id.ljust(id_width)}  {product.ljust(width)}  "
+        if seats:
+            label += f"{seats_text(sub.seats).rjust(9)}  "
+        label += holder_text(view) if long_holder else _short_holder(view).ljust(holders)
+        if notes[sub.id]:
+            label += "  " + notes[sub.id]
+        choices.append((label, why[sub.id]))
+    return choices
+
+
+def _short_holder(view: SubscriptionView) -> str:
+    """The contract number alone; nothing for the new buying model (its reason, "new buying
+    model", says it)."""
+    return view.subscription.contract or ""
 
 
 def describe(view: SubscriptionView) -> str:

@@ -13,14 +13,16 @@ import dataclasses
 from acctctl import service
 from acctctl.domain import Partner
 from acctctl.errors import NotAllowedError, NotFoundError
-from acctctl.i18n import _, format_datetime
+from acctctl.hints import command
+from acctctl.i18n import _
 from acctctl.ids import parse_csn, typed_csn
+from acctctl.local_time import local_time, moment
 from acctctl.output import card, err
-from acctctl.presentation import partner_fields, render_detail
+from acctctl.presentation import partner_fields, reason_label, reason_labels, render_detail
 from acctctl.service import ChangeResult, Context, SubscriptionView
+from acctctl.tables import glue
 from acctctl.wizard.prompts import Option, Prompter, cancelled
 from acctctl.wizard.render import (
-    PRODUCT_WIDTH,
     delay,
     describe,
     heading,
@@ -30,7 +32,7 @@ from acctctl.wizard.render import (
     say,
     short_date,
     show_reasons,
-    subscription_label,
+    subscription_choices,
     subscriptions_table,
     user_label,
 )
@@ -122,14 +124,9 @@ def select_subscription(
         show_reasons(view.reasons, view.subscription.id)
         return view.reasons[0].exit_code
     views = [toward(v, csn) for v in service.list_subscriptions(ctx)]
-    width = min(PRODUCT_WIDTH, max((len(v.subscription.product) for v in views), default=0))
     options = [
-        Option(
-            subscription_label(v, width),
-            v.subscription.id,
-            None if v.eligible or only_auto_renew(v) else ", ".join(r.code for r in v.reasons),
-        )
-        for v in views
+        Option(label, v.subscription.id, why)
+        for v, (label, why) in zip(views, subscription_choices(views), strict=True)
     ]
     if not any(o.disabled is None for o in options):
         err(_("No subscription's partner can be changed now; the table above says why."))
@@ -158,9 +155,9 @@ def actions(
     sub_id = view.subscription.id
     say(_("Subscription {label}").format(label=describe(view)))
     for reason in view.reasons:
-        say(f"  ✗ {reason.code}: {reason.message}")
+        say(f"  ✗ {reason_label(reason.code)}: {reason.message}")
     while True:
-        blocked = ", ".join(r.code for r in view.reasons) or None
+        blocked = reason_labels(view.reasons) or None
         options = [Option(_("Update reseller information"), UPDATE, blocked)]
         if only_auto_renew(view):
             options.append(Option(_("Turn off automatic renewal"), AUTO_RENEW_OFF))
@@ -176,7 +173,7 @@ def actions(
         if action == CANCEL:
             raise cancelled()
         if action == DETAILS:
-            render_detail(service.show_subscription(ctx, sub_id))
+            render_detail(service.show_subscription(ctx, sub_id), ctx.now)
         elif action == AUTO_RENEW_OFF:
             holder = view.terms.contract or sub_id
             if prompter.confirm(
@@ -194,7 +191,7 @@ def actions(
                     )
                 say(_("Automatic renewal is now off for {holder}.").format(holder=holder))
                 for reason in view.reasons:
-                    say(f"  ✗ {reason.code}: {reason.message}")
+                    say(f"  ✗ {reason_label(reason.code)}: {reason.message}")
 
 
 # --- 5. enter the account number and Find -------------------------------------------------
@@ -273,7 +270,8 @@ def review(
             (
                 _("Takes effect"),
                 _("{when} ({delay} after Submit)").format(
-                    when=format_datetime(ctx.now + ctx.propagation), delay=delay(ctx.propagation)
+                    when=glue(local_time(ctx.now + ctx.propagation)),
+                    delay=delay(ctx.propagation),
                 ),
             ),
         ],
@@ -343,7 +341,7 @@ def done(ctx: Context, result: ChangeResult, partner: Partner) -> int:
                 holder=holder,
                 name=partner.name,
                 csn=partner.csn,
-                when=format_datetime(ctx.now + ctx.propagation),
+                when=glue(local_time(ctx.now + ctx.propagation)),
             )
         )
         return 0
@@ -354,19 +352,21 @@ def done(ctx: Context, result: ChangeResult, partner: Partner) -> int:
             (_("Change"), change.id),
             (_("Contract"), holder),
             (_("New partner"), f"{partner.name} ({partner.csn})"),
-            (_("Submitted"), format_datetime(change.submitted_at)),
-            (_("Shown from"), format_datetime(change.effective_at)),
+            (_("Submitted"), glue(local_time(change.submitted_at))),
+            (_("Shown from"), glue(moment(change.effective_at, ctx.now))),
         ],
     )
     say(
         _(
             "Done. The contract details show {name} from {when} (it can take at least one hour)."
-        ).format(name=partner.name, when=format_datetime(change.effective_at)),
+        ).format(name=partner.name, when=glue(local_time(change.effective_at))),
         style="bold",
     )
+    # The same store and user as this run: the commands are pasted as they are.
     say(
-        _(
-            "Follow it: acctctl partner history {sub}   Withdraw it: acctctl partner cancel {id}"
-        ).format(sub=result.subscription, id=change.id)
+        _("Follow it: `{command}`").format(
+            command=command("partner", "history", result.subscription)
+        )
     )
+    say(_("Withdraw it: `{command}`").format(command=command("partner", "cancel", change.id)))
     return 0
