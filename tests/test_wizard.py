@@ -298,12 +298,12 @@ def test_ineligible_subscriptions_are_shown_disabled_with_their_reasons(ctx: Con
         "72000000002": None,
         "72000000003": None,
         "72000000004": None,
-        "72000000005": "token-flex",
+        "72000000005": "Token Flex",
         "72000000006": "expired",
-        "72000000007": "expiring-soon",
+        "72000000007": "expires ≤ 90 days",
         "72000000008": None,
         "72000000009": None,
-        "72000000010": "new-buying-model",
+        "72000000010": "new buying model",
     }
     assert [c.contract for c in changes(ctx)] == ["110000000006"]
 
@@ -318,7 +318,7 @@ def test_authorization_disables_what_the_user_may_not_change(ctx: Context) -> No
         walk(thomas, ENTER + CTRL_C, prompter=recorder, close=False)
     offered = {o.value: o.disabled for o in recorder.offered["Select a subscription:"]}
     assert offered.pop("72000000009") is None
-    assert all("not-contract-manager" in (reason or "") for reason in offered.values())
+    assert all("not your contract" in (reason or "") for reason in offered.values())
     assert recorder.asked[-1] == "Select a subscription:"
 
 
@@ -497,4 +497,4 @@ def test_another_partner_while_one_is_pending_is_disabled(ctx: Context) -> None:
         walk(ctx, DOWN + ENTER + BIM_NANTES + ENTER + ENTER + CTRL_C, prompter=recorder)
     assert recorder.asked[-1] == "Select a subscription:"
     offered = {o.value: o.disabled for o in recorder.offered["Select a subscription:"]}
-    assert offered["72000000001"] == "change-pending"
+    assert offered["72000000001"] == "change pending"

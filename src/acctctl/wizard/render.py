@@ -68,14 +68,13 @@ def say(text: str, style: str = "") -> None:
     time is never split."""
     from rich.text import Text
 
-    from acctctl.output import fit_message
-    from acctctl.tables import terminal_width
+    from acctctl.output import fit_message, is_terminal
+    from acctctl.tables import terminal_width, unglue
 
     screen = console()
-    screen.print(
-        Text(fit_message(inert(text), terminal_width(screen.file), indent=""), style=style),
-        soft_wrap=True,
-    )
+    if is_terminal(screen.file):
+        text = fit_message(inert(text), terminal_width(screen.file), indent="")
+    screen.print(Text(unglue(inert(text)), style=style), soft_wrap=True)
 
 
 def show_reasons(reasons: Sequence[Reason], subject: str) -> None:
