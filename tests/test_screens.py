@@ -206,6 +206,7 @@ def test_wizard_steps_2_3_and_7_show_ids_contracts_csns_and_dates_whole(
     )
     open_list, lines = wizard_screen(env, width)
     assert all(len(line) <= width for line in lines)
+    assert "\\x" not in "\n".join(lines)  # a wrapped line break is a break, not an escape
     ids = {s["id"] for s in facts["subs"]}
     contracts = {s["contract"] for s in facts["subs"] if s["contract"]}
     step_2, step_7 = step_lines(lines, 2), step_lines(lines, 7)

@@ -72,9 +72,10 @@ def say(text: str, style: str = "") -> None:
     from acctctl.tables import terminal_width, unglue
 
     screen = console()
+    text = inert(text)  # before wrapping: the line breaks wrapping adds are real ones
     if is_terminal(screen.file):
-        text = fit_message(inert(text), terminal_width(screen.file), indent="")
-    screen.print(Text(unglue(inert(text)), style=style), soft_wrap=True)
+        text = fit_message(text, terminal_width(screen.file), indent="")
+    screen.print(Text(unglue(text), style=style), soft_wrap=True)
 
 
 def show_reasons(reasons: Sequence[Reason], subject: str) -> None:
