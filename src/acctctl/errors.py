@@ -80,6 +80,11 @@ class NotFoundError(AcctctlError):
     code = "not-found"
 
 
+class ExportFileError(NotFoundError):
+    """The vendor's export cannot be read: missing essential column, unreadable value or
+    file. Exit 4 (issue 15): what the command needs is not found in the file."""
+
+
 class NotAllowedError(AcctctlError):
     """Unknown user, or not the contract manager."""
 

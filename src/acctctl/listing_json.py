@@ -3,7 +3,7 @@
 A listing's row is the subscription's own fields (id, product, seats, plan) followed
 by what every subscription of its contract shows alike: the terms in effect, days
 left, partners, pending change — and, when they pass every rule, ``"eligible": true,
-"reasons": []``. That shared part is encoded once per contract (the views of one
+"reasons": [], "unknown": []``. That shared part is encoded once per contract (the views of one
 contract hold the same ``terms`` and ``pending`` objects) instead of once per row,
 which is most of a listing's encoding. The text is exactly ``output.json_text`` of
 ``SubscriptionView.to_json()``: a test compares both on every kind of row.
@@ -20,7 +20,7 @@ from acctctl.output import json_text, safe_json
 if TYPE_CHECKING:
     from acctctl.service.views import SubscriptionView
 
-_PASSING_TAIL = ', "eligible": true, "reasons": []}'
+_PASSING_TAIL = ', "eligible": true, "reasons": [], "unknown": []}'
 _REMEMBERED = 4096
 
 
@@ -51,6 +51,10 @@ def subscription_lines(views: Iterable[SubscriptionView]) -> Iterator[str]:
     last_reasons: tuple[object, str] = ((), _PASSING_TAIL)
     for view in views:
         sub = view.subscription
+        if view.missing or view.unknown:
+            # From the vendor's export: unknown facts are null, eligibility may be too.
+            yield json_text(view.to_json())
+            continue
         holder = view.terms.contract
         entry = known.get(holder) if holder is not None else None
         if entry is None or entry[0] is not view.terms or entry[1] is not view.pending:
@@ -62,7 +66,10 @@ def subscription_lines(views: Iterable[SubscriptionView]) -> Iterator[str]:
         reasons = view.reasons
         if reasons is not last_reasons[0] and reasons:
             tail = json_text([reason.to_json() for reason in reasons])
-            last_reasons = (reasons, ', "eligible": false, "reasons": ' + tail + "}")
+            last_reasons = (
+                reasons,
+                ', "eligible": false, "reasons": ' + tail + ', "unknown": []}',
+            )
         # Every part but the subscription's own is made safe already (json_text).
         yield _LINE % (
             safe_json(encode_basestring(sub.id)),

@@ -97,8 +97,8 @@ def subscription_columns(now: datetime) -> list[Column[SubscriptionView]]:
         Column(
             "Seats",
             _("Seats"),
-            lambda v: format_number(v.subscription.seats),
-            lambda v: str(v.subscription.seats),
+            lambda v: _("unknown") if "seats" in v.missing else format_number(v.subscription.seats),
+            lambda v: "unknown" if "seats" in v.missing else str(v.subscription.seats),
             whole=True,
             keep=20,
             justify="right",
@@ -122,8 +122,10 @@ def subscription_columns(now: datetime) -> list[Column[SubscriptionView]]:
         Column(
             "Auto-renew",
             _("Auto-renew"),
-            lambda v: _("on") if v.terms.auto_renew else _("off"),
-            lambda v: "on" if v.terms.auto_renew else "off",
+            _auto_renew,
+            lambda v: (
+                "unknown" if "auto-renew" in v.missing else ("on" if v.terms.auto_renew else "off")
+            ),
             whole=True,
             keep=10,
         ),
@@ -144,11 +146,30 @@ def subscription_columns(now: datetime) -> list[Column[SubscriptionView]]:
         Column(
             "Can change partner",
             _("Can change partner"),
-            lambda v: _("yes") if v.eligible else reason_labels(v.reasons),
-            lambda v: "yes" if v.eligible else ",".join(r.code for r in v.reasons),
+            _can_change,
+            lambda v: (
+                "yes"
+                if v.eligible
+                else ("check" if v.undecided else ",".join(r.code for r in v.reasons))
+            ),
             min_text=14,  # "change pending", "auto-renew on" on one line
         ),
     ]
+
+
+def _can_change(view: SubscriptionView) -> str:
+    """yes; why not; or "check" when only a fact the vendor's export lacks is in doubt."""
+    if view.eligible:
+        return _("yes")
+    if view.undecided:
+        return _("check")
+    return reason_labels(view.reasons)
+
+
+def _auto_renew(view: SubscriptionView) -> str:
+    if "auto-renew" in view.missing:
+        return _("unknown")
+    return _("on") if view.terms.auto_renew else _("off")
 
 
 def _partner_list(csns: Sequence[str], names: dict[str, str]) -> str:
@@ -204,10 +225,12 @@ def render_detail(detail: object, now: datetime | None = None) -> None:
     terms = view.terms
     fields: list[tuple[str, object]] = [
         (_("Product"), sub.product),
-        (_("Seats"), format_number(sub.seats)),
+        (_("Seats"), _("unknown") if "seats" in view.missing else format_number(sub.seats)),
         (
             _("Plan"),
-            _("{plan} — {support}").format(
+            detail.support_level
+            if "plan" in view.missing
+            else _("{plan} — {support}").format(
                 plan=_(PLANS.get(sub.plan, sub.plan)), support=detail.support_level
             ),
         ),
@@ -216,15 +239,20 @@ def render_detail(detail: object, now: datetime | None = None) -> None:
     if terms.agreement is not None:
         fields.append((_("Agreement"), _(AGREEMENTS.get(terms.agreement, terms.agreement))))
     fields += [
-        (_("Contract manager"), terms.manager),
+        (
+            _("Contract manager"),
+            _("unknown — check it in the portal")
+            if "contract-manager" in view.missing
+            else terms.manager,
+        ),
         (
             _("Term end"),
             _("{date} ({days})").format(
                 date=format_date(terms.term_end), days=days_left(view.days_left)
             ),
         ),
-        (_("Auto-renew"), _("on") if terms.auto_renew else _("off")),
-        (_("Partners"), _partner_list(terms.partners, view.partner_names)),
+        (_("Auto-renew"), _auto_renew(view)),
+        (_("Partners"), ", ".join(view.partner_label(c) for c in terms.partners)),
     ]
     if view.pending is not None:
         fields.append(
@@ -248,7 +276,13 @@ def render_detail(detail: object, now: datetime | None = None) -> None:
     fields.append(
         (
             _("Can change partner"),
-            _("yes") if view.eligible else _("no: {why}").format(why=reason_labels(view.reasons)),
+            _("yes")
+            if view.eligible
+            else (
+                _("check")
+                if view.undecided
+                else _("no: {why}").format(why=reason_labels(view.reasons))
+            ),
         )
     )
     card(_("Subscription {id}").format(id=sub.id), fields)
@@ -257,7 +291,10 @@ def render_detail(detail: object, now: datetime | None = None) -> None:
             heading=reason_label(reason.code), detail=inert(reason.message)
         )
         out("  ✗ " + line)
-    if view.eligible and detail.multiple_partners:
+    for unknown in view.unknown:
+        line = _("{heading}: {detail}").format(heading=unknown.fact, detail=inert(unknown.message))
+        out("  ? " + line)
+    if (view.eligible or view.undecided) and detail.multiple_partners:
         out(
             "  ! "
             + _(

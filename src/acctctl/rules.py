@@ -48,6 +48,22 @@ class Reason:
         return {"code": self.code, "message": self.message}
 
 
+# Facts a source may not give (the vendor's export, issue 15). A rule that needs one is
+# not decided: `undecided` names the fact and what to check in the portal, never a guess.
+UNKNOWABLE = ("contract-manager", "auto-renew", "token-flex")
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """A fact a rule needs that the source does not give, and where to check it."""
+
+    fact: str
+    message: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"fact": self.fact, "message": self.message}
+
+
 @dataclass(frozen=True, slots=True)
 class Facts:
     """Everything the rules look at for one subscription.
@@ -59,6 +75,11 @@ class Facts:
 
     Which rules fail never depends on ``subscription``: it only names the subscription
     in messages. A listing relies on it to decide once per contract (service.views._Account).
+
+    ``unknown`` holds the facts (from ``UNKNOWABLE``) the source does not give: the rules
+    that need them are left to ``undecided`` instead of deciding on a placeholder value.
+    ``in_portal``: the facts come from the portal (its export), so a fix is done there,
+    not with an acctctl command on the store.
     """
 
     today: date
@@ -70,10 +91,18 @@ class Facts:
     pending_partner_name: str | None = None
     new_partner: Partner | None = None
     replace_all: bool | None = None
+    unknown: frozenset[str] = frozenset()
+    in_portal: bool = False
 
 
 def days_left(term_end: date, today: date) -> int:
     return (term_end - today).days
+
+
+def last_day_to_change(term_end: date) -> date:
+    """The last day the partner can change (SPEC §8): the day before the contract has
+    90 days left, so that `expiring-soon` (0 <= days left <= 90) does not yet apply."""
+    return term_end - timedelta(days=EXPIRY_WINDOW_DAYS + 1)
 
 
 def may_manage(terms: Terms, user: User | None) -> bool:
@@ -128,7 +157,7 @@ def eligibility(facts: Facts) -> list[Reason]:
     """Every rule that blocks a partner change, in the order of SPEC §3."""
     refused = (
         authorization(facts.actor, facts.actor_user, facts.terms, _holder(facts))
-        if facts.actor is not None
+        if facts.actor is not None and "contract-manager" not in facts.unknown
         else None
     )
     reasons = [refused] if refused is not None else []
@@ -146,17 +175,21 @@ def eligibility(facts: Facts) -> list[Reason]:
                 ).format(id=facts.subscription),
             )
         )
-    if terms.auto_renew:
-        reasons.append(
-            Reason(
-                "auto-renew",
-                _("Automatic renewal is on for {holder}: turn it off first (`{command}`).").format(
-                    holder=_holder(facts),
-                    command=command("subs", "auto-renew", facts.subscription, "--off"),
-                ),
+    if terms.auto_renew and "auto-renew" not in facts.unknown:
+        if facts.in_portal:
+            message = _(
+                "Automatic renewal is on for {holder}: turn it off first in the portal "
+                "(Billing and Orders › Subscriptions and Contracts, the contract's details)."
+            ).format(holder=_holder(facts))
+        else:
+            message = _(
+                "Automatic renewal is on for {holder}: turn it off first (`{command}`)."
+            ).format(
+                holder=_holder(facts),
+                command=command("subs", "auto-renew", facts.subscription, "--off"),
             )
-        )
-    if terms.agreement == "eba-token-flex":
+        reasons.append(Reason("auto-renew", message))
+    if terms.agreement == "eba-token-flex" and "token-flex" not in facts.unknown:
         reasons.append(
             Reason(
                 "token-flex",
@@ -273,6 +306,47 @@ def candidates(
     if actor_user is not None and actor_user.role != "primary_admin":
         manager = actor_user.email  # anyone else may change only the contracts they manage
     return Candidates(today + timedelta(days=EXPIRY_WINDOW_DAYS), manager, now)
+
+
+def undecided(facts: Facts) -> list[Unknown]:
+    """The rules ``eligibility`` could not decide, each with what to check in the portal.
+
+    A subscription no known rule blocks but with an undecided one reads "check": it may
+    be changeable, and the portal is where to find out.
+    """
+    unknown: list[Unknown] = []
+    if facts.actor is not None and "contract-manager" in facts.unknown:
+        unknown.append(
+            Unknown(
+                "contract-manager",
+                _(
+                    "Whether {email} may update reseller information for {holder}: unknown — "
+                    "check its contract manager in the portal (only the contract manager or "
+                    "the primary admin may)."
+                ).format(email=facts.actor, holder=_holder(facts)),
+            )
+        )
+    if "auto-renew" in facts.unknown:
+        unknown.append(
+            Unknown(
+                "auto-renew",
+                _(
+                    "Automatic renewal of {holder}: unknown — check it in the portal "
+                    "(Billing and Orders › Subscriptions and Contracts); it must be off."
+                ).format(holder=_holder(facts)),
+            )
+        )
+    if "token-flex" in facts.unknown and facts.terms.contract is not None:
+        unknown.append(
+            Unknown(
+                "token-flex",
+                _(
+                    "Whether {holder} is an Enterprise Business Agreement using Token Flex: "
+                    "unknown — check its agreement in the portal."
+                ).format(holder=_holder(facts)),
+            )
+        )
+    return unknown
 
 
 def is_unchanged(terms: Terms, pending: Change | None, csn: str) -> bool:

@@ -6,6 +6,7 @@ import itertools
 
 import typer
 
+from acctctl.cli import export_input
 from acctctl.cli.app import prompts_allowed, state
 from acctctl.cli.completion import complete_subscription
 from acctctl.errors import CancelledError, UsageError
@@ -31,24 +32,39 @@ def list_(
     ),
     json_: bool = typer.Option(False, "--json", help="Print a JSON array."),
     ids: bool = typer.Option(False, "--ids", help="Print one id per line, for pipes."),
+    from_: str | None = export_input.from_option(),
+    date_format: str | None = export_input.date_format_option(),
 ) -> None:
     """Every subscription: contract, product, seats, term end, partners, and whether the
-    partner can be changed (with the reason codes)."""
+    partner can be changed (with the reason codes; "check": a fact the export lacks)."""
     from acctctl import service
 
     if json_ and ids:
         raise UsageError(_("--json and --ids cannot be used together."))
-    context = state(ctx).context()
-    views = service.list_subscriptions(context, eligible_only=eligible)
+    if from_ is not None:
+        from acctctl.service.export import list_from_export
+
+        export = export_input.read(from_, date_format)
+        now, actor = export_input.now_and_actor(ctx)
+        views = list_from_export(export, now, actor, eligible_only=eligible)
+        context = None
+    else:
+        context = state(ctx).context()
+        now = context.now
+        views = service.list_subscriptions(context, eligible_only=eligible)
     # Open the store before printing anything, so a store error is not preceded by a header.
     first = next(views, None)
     views = itertools.chain([first] if first is not None else [], views)
     # An unknown identity shows as unknown-user on every subscription; only when nothing
     # was listed is the store asked again.
-    if context.actor and (
-        any(r.code == "unknown-user" for r in first.reasons)
-        if first is not None
-        else not service.is_user(context, context.actor)
+    if (
+        context is not None
+        and context.actor
+        and (
+            any(r.code == "unknown-user" for r in first.reasons)
+            if first is not None
+            else not service.is_user(context, context.actor)
+        )
     ):
         err(
             _(
@@ -65,11 +81,11 @@ def list_(
             out(inert(view.subscription.id))  # a valid id is unchanged; a tampered one inert
     else:
         table(
-            subscription_columns(context.now),
+            subscription_columns(now),
             views,
             title=_("Subscriptions and Contracts"),
             empty=_("No subscription to show.")
-            if eligible
+            if eligible or from_ is not None
             else _(
                 "This store holds no subscriptions — `{load}` loads an account, `{demo}` a "
                 "sample one."
@@ -90,6 +106,8 @@ def show(
         autocompletion=complete_subscription,
     ),
     json_: bool = typer.Option(False, "--json", help="Print JSON."),
+    from_: str | None = export_input.from_option(),
+    date_format: str | None = export_input.date_format_option(),
 ) -> None:
     """One subscription in full: contract, its other subscriptions, partners, support
     level, pending change, and every rule that blocks a change. Given a contract number:
@@ -97,8 +115,19 @@ def show(
     from acctctl import service
     from acctctl.errors import NotFoundError
 
-    context = state(ctx).context()
     ident = parse_id(sub_id, _("subscription id"))
+    if from_ is not None:
+        from acctctl.service.export import show_from_export
+
+        export = export_input.read(from_, date_format)
+        now, actor = export_input.now_and_actor(ctx)
+        detail = show_from_export(export, now, actor, ident)
+        if json_:
+            print_json(detail.to_json())
+            return
+        render_detail(detail, now)
+        return
+    context = state(ctx).context()
     try:
         detail = service.show_subscription(context, ident)
     except NotFoundError as missing:

@@ -21,10 +21,12 @@ from acctctl.errors import (
 )
 from acctctl.hints import command
 from acctctl.i18n import N_, _
+from acctctl.ids import is_csn
 from acctctl.rules import (
     NAMING_THE_SUBSCRIPTION,
     Facts,
     Reason,
+    Unknown,
     candidates,
     days_left,
     eligibility,
@@ -48,7 +50,13 @@ CHANGE_STATUS_LABELS = {
 @dataclass(frozen=True, slots=True)
 class SubscriptionView:
     """A subscription as the account shows it now: effective partners, pending change
-    (not yet in effect), days left and the rules that block a change."""
+    (not yet in effect), days left and the rules that block a change.
+
+    From the vendor's export (service.export), ``unknown`` holds the rules that could not
+    be decided and ``missing`` the facts the file does not give (``seats``, ``plan``,
+    ``auto-renew``, ``contract-manager``, ``token-flex``): they show as unknown, never as
+    a guessed value. Partners whose CSN the file does not give are keyed by their name.
+    """
 
     subscription: Subscription
     terms: Terms
@@ -56,10 +64,18 @@ class SubscriptionView:
     pending: Change | None
     partner_names: dict[str, str]
     reasons: tuple[Reason, ...]
+    unknown: tuple[Unknown, ...] = ()
+    missing: frozenset[str] = frozenset()
 
     @property
     def eligible(self) -> bool:
-        return not self.reasons
+        """Known to be changeable now: no rule blocks, none is undecided."""
+        return not self.reasons and not self.unknown
+
+    @property
+    def undecided(self) -> bool:
+        """No known rule blocks, but one depends on a fact the source lacks: "check"."""
+        return not self.reasons and bool(self.unknown)
 
     @property
     def holder(self) -> str:
@@ -67,6 +83,17 @@ class SubscriptionView:
 
     def name(self, csn: str) -> str:
         return self.partner_names.get(csn, csn)
+
+    def partner_label(self, key: str) -> str:
+        """ "Name (CSN)", or the name and where to find the CSN the export lacks."""
+        if is_csn(key):
+            return f"{self.name(key)} ({key})"
+        return _("{name} (account number unknown — check it in the portal)").format(
+            name=self.name(key)
+        )
+
+    def _or_unknown(self, fact: str, value: object) -> object:
+        return None if fact in self.missing else value
 
     def to_json(self) -> dict[str, Any]:
         sub = self.subscription
@@ -80,18 +107,21 @@ class SubscriptionView:
         return {
             "id": sub.id,
             "product": sub.product,
-            "seats": sub.seats,
-            "plan": sub.plan,
+            "seats": self._or_unknown("seats", sub.seats),
+            "plan": self._or_unknown("plan", sub.plan),
             "contract": sub.contract,
-            "manager": self.terms.manager,
+            "manager": self._or_unknown("contract-manager", self.terms.manager),
             "term_end": self.terms.term_end.isoformat(),
             "days_left": self.days_left,
-            "auto_renew": self.terms.auto_renew,
+            "auto_renew": self._or_unknown("auto-renew", self.terms.auto_renew),
             "agreement": self.terms.agreement,
-            "partners": [{"csn": c, "name": self.name(c)} for c in self.terms.partners],
+            "partners": [
+                {"csn": c if is_csn(c) else None, "name": self.name(c)} for c in self.terms.partners
+            ],
             "pending_change": pending,
-            "eligible": self.eligible,
+            "eligible": None if self.undecided else self.eligible,
             "reasons": [r.to_json() for r in self.reasons],
+            "unknown": [u.fact for u in self.unknown],
         }
 
 
