@@ -10,7 +10,6 @@ import typer
 
 from acctctl.cli import export_input
 from acctctl.cli.app import guarded, state
-from acctctl.cli.subs import app
 from acctctl.i18n import N_, _, format_date, format_number, ngettext
 from acctctl.output import err, inert, is_terminal, print_json_array, table
 
@@ -26,7 +25,6 @@ DEADLINE_HEADERS = (
 ALARM_DAYS_BEFORE = 14
 
 
-@app.command("deadlines")
 @guarded
 def deadlines(
     ctx: typer.Context,

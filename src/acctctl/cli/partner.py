@@ -310,3 +310,10 @@ def cancel(
         print_json(change_to_json(cancelled))
         return
     err(_("Change {id} is cancelled; the contract keeps its partners.").format(id=cancelled.id))
+
+
+# `partner verify` lives in its own module (issue 15); registered here, so that it comes
+# with its group whenever the group is imported.
+from acctctl.cli.verify import verify as _verify  # noqa: E402
+
+app.command("verify")(_verify)

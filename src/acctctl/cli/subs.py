@@ -210,3 +210,10 @@ def auto_renew(
                 state=state_word, holder=holder
             )
         )
+
+
+# `subs deadlines` lives in its own module (issue 15); registered here, so that it comes
+# with its group whenever the group is imported.
+from acctctl.cli.deadlines import deadlines as _deadlines  # noqa: E402
+
+app.command("deadlines")(_deadlines)

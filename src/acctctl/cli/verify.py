@@ -1,0 +1,87 @@
+"""`acctctl partner verify --from NEWER.csv`: did the portal make the recorded changes?"""
+
+from __future__ import annotations
+
+import typer
+
+from acctctl.cli import export_input
+from acctctl.cli.app import guarded, state
+from acctctl.errors import NotFoundError, RejectedError, UsageError
+from acctctl.i18n import N_, _, ngettext
+from acctctl.output import err, print_json_array, table
+
+VERIFY_HEADERS = (
+    N_("Change"),
+    N_("Contract"),
+    N_("New partner"),
+    N_("Export shows"),
+    N_("Result"),
+)
+OUTCOME_LABELS = {
+    "confirmed": N_("confirmed"),
+    "not-yet-visible": N_("not yet visible"),
+    "different": N_("different"),
+}
+
+
+@guarded
+def verify(
+    ctx: typer.Context,
+    from_: str | None = export_input.newer_export_option(),
+    date_format: str | None = export_input.date_format_option(),
+    json_: bool = typer.Option(False, "--json", help="Print a JSON array."),
+) -> None:
+    """Compare the changes recorded in the store with the resellers of a newer export:
+    confirmed, not yet visible, or different. Exit 0 only when all are confirmed."""
+    from acctctl.service.verify import verify as verify_changes
+
+    if from_ is None:
+        raise UsageError(
+            _("Pass --from FILE: the Subscriptions export downloaded after the change.")
+        )
+    export = export_input.read(from_, date_format)
+    found = verify_changes(state(ctx).context(), export)
+    if not found:
+        raise NotFoundError(
+            _("No partner change is recorded in the store: nothing to verify."),
+            hint=_("`acctctl partner history` lists the recorded changes."),
+        )
+    if json_:
+        print_json_array(v.to_json() for v in found)
+    else:
+        table(
+            [_(h) for h in VERIFY_HEADERS],
+            (
+                [
+                    v.change.id,
+                    v.change.holder,
+                    f"{v.names.get(v.change.to, v.change.to)} ({v.change.to})",
+                    "—" if v.seen is None else ", ".join(name for _csn, name in v.seen),
+                    _(OUTCOME_LABELS[v.outcome]),
+                ]
+                for v in found
+            ),
+            title=_("Partner changes in the portal"),
+        )
+        for v in found:
+            if v.outcome != "confirmed":
+                err(f"{v.change.id}: {v.message}")
+    different = sum(v.outcome == "different" for v in found)
+    waiting = sum(v.outcome == "not-yet-visible" for v in found)
+    if different:
+        raise RejectedError(
+            ngettext(
+                "{count} change differs from the portal.",
+                "{count} changes differ from the portal.",
+                different,
+            ).format(count=different)
+        )
+    if waiting:
+        raise NotFoundError(
+            ngettext(
+                "{count} change is not yet visible in the export.",
+                "{count} changes are not yet visible in the export.",
+                waiting,
+            ).format(count=waiting),
+            hint=_("The portal can take at least one hour: download a newer export later."),
+        )
