@@ -137,9 +137,9 @@ def write(path: Path, rows: Sequence[dict[str, str]] = ACCOUNT, **options: Any) 
 Run = Callable[..., Any]
 
 
-@pytest.fixture
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Run]:
-    """acctctl in-process, at NOW, with a store that is never created unless asked."""
+def make_runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
+    """acctctl in-process, at NOW, with a store that is never created unless asked
+    (each test module's ``run`` fixture)."""
     monkeypatch.setenv("ACCTCTL_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("ACCTCTL_NOW", NOW)
     monkeypatch.setenv("ACCTCTL_NO_PROMPT", "1")
@@ -151,7 +151,7 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Run]:
     def invoke(*args: str, input: bytes | str | None = None) -> Any:
         return runner.invoke(app, list(args), input=input, catch_exceptions=False)
 
-    yield invoke
+    return invoke
 
 
 def one_error_line(result: Any) -> str:

@@ -16,13 +16,20 @@ from exports import (
     COLUMNS,
     MANAGER,
     NOW,
+    make_runner,
     one_error_line,
     row,
-    run,  # noqa: F401  (fixture)
     write,
 )
 
 Run = Any
+
+
+@pytest.fixture
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
+    return make_runner(tmp_path, monkeypatch)
+
+
 TODAY = date(2026, 12, 1)  # NOW's date
 
 

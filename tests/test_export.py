@@ -23,15 +23,20 @@ from exports import (
     NEW_NAMES,
     OLD_NAMES,
     by_id,
+    make_runner,
     one_error_line,
     render,
     row,
-    run,  # noqa: F401  (fixture)
     write,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
 Run = Any
+
+
+@pytest.fixture
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
+    return make_runner(tmp_path, monkeypatch)
 
 
 def listing(run: Run, path: Path, *extra: str) -> dict[str, dict[str, Any]]:

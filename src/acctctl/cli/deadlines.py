@@ -2,30 +2,24 @@
 
 from __future__ import annotations
 
-import sys
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from acctctl.cli import export_input
-from acctctl.cli.app import guarded, state
-from acctctl.i18n import N_, _, format_date, format_number, ngettext
-from acctctl.output import err, inert, is_terminal, print_json_array, table
+from acctctl.cli.app import state
+from acctctl.i18n import _, format_date, format_number, ngettext
+from acctctl.output import err, inert, print_json_array, table
+from acctctl.tables import Column
 
-DEADLINE_HEADERS = (
-    N_("Contract"),
-    N_("Products"),
-    N_("Term end"),
-    N_("Last day"),
-    N_("Days left"),
-    N_("Locked since"),
-    N_("Before that"),
-)
+if TYPE_CHECKING:
+    from acctctl.service.deadlines import Deadline
+
 ALARM_DAYS_BEFORE = 14
 
 
-@guarded
 def deadlines(
     ctx: typer.Context,
     from_: str | None = export_input.from_option(),
@@ -61,30 +55,76 @@ def deadlines(
     if json_:
         print_json_array(d.to_json() for d in found)
         return
-    terminal = is_terminal(sys.stdout)
     table(
-        [_(h) for h in DEADLINE_HEADERS],
-        (_row(d, terminal) for d in found),
+        deadline_columns(),
+        found,
         title=_("Deadlines to change partner"),
+        empty=_("No contract to show."),
     )
 
 
-def _row(deadline: Any, terminal: bool) -> list[str]:
-    since = deadline.locked_since
-    if terminal:
-        before = "; ".join(step.message for step in deadline.first)
-        if since is not None:
-            before = _("too late: change the partner at renewal")
-    else:  # the pipe contract: codes, whatever the language
-        before = ", ".join(step.code for step in deadline.first)
+def _days(deadline: Deadline) -> str:
+    if deadline.locked:
+        return ""
+    if deadline.days_left == 0:
+        return _("today")
+    return ngettext("{n} day", "{n} days", deadline.days_left).format(
+        n=format_number(deadline.days_left)
+    )
+
+
+def _before_that(deadline: Deadline) -> str:
+    if deadline.locked:
+        return _("too late: change the partner at renewal")
+    return "; ".join(step.message for step in deadline.first)
+
+
+def _iso_or_empty(day: date | None) -> str:
+    return day.isoformat() if day is not None else ""
+
+
+def deadline_columns() -> list[Column[Deadline]]:
+    """Human: sentences and the language's dates; piped: ISO dates and codes (SPEC §8)."""
     return [
-        deadline.contract,
-        ", ".join(deadline.products),
-        format_date(deadline.term_end),
-        format_date(deadline.last_day),
-        "" if since is not None and terminal else format_number(deadline.days_left),
-        format_date(since) if since is not None else "",
-        before,
+        Column("Contract", _("Contract"), lambda d: d.contract, lambda d: d.contract, whole=True),
+        Column(
+            "Products",
+            _("Products"),
+            lambda d: ", ".join(d.products),
+            lambda d: ", ".join(d.products),
+            keep=30,
+        ),
+        Column(
+            "Term end",
+            _("Term end"),
+            lambda d: format_date(d.term_end),
+            lambda d: d.term_end.isoformat(),
+            whole=True,
+            keep=40,
+        ),
+        Column(
+            "Last day",
+            _("Last day"),
+            lambda d: format_date(d.last_day),
+            lambda d: d.last_day.isoformat(),
+            whole=True,
+        ),
+        Column("Days left", _("Days left"), _days, lambda d: str(d.days_left), keep=70),
+        Column(
+            "Locked since",
+            _("Locked since"),
+            lambda d: format_date(d.locked_since) if d.locked_since else "",
+            lambda d: _iso_or_empty(d.locked_since),
+            whole=True,
+            keep=60,
+        ),
+        Column(
+            "Before that",
+            _("Before that"),
+            _before_that,
+            lambda d: ",".join(step.code for step in d.first),
+            keep=80,
+        ),
     ]
 
 

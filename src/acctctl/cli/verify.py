@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from acctctl.cli import export_input
-from acctctl.cli.app import guarded, state
+from acctctl.cli.app import state
 from acctctl.errors import NotFoundError, RejectedError, UsageError
 from acctctl.i18n import N_, _, ngettext
 from acctctl.output import err, print_json_array, table
+from acctctl.tables import Column
 
-VERIFY_HEADERS = (
-    N_("Change"),
-    N_("Contract"),
-    N_("New partner"),
-    N_("Export shows"),
-    N_("Result"),
-)
+if TYPE_CHECKING:
+    from acctctl.service.verify import Verification
+
 OUTCOME_LABELS = {
     "confirmed": N_("confirmed"),
     "not-yet-visible": N_("not yet visible"),
@@ -24,7 +23,38 @@ OUTCOME_LABELS = {
 }
 
 
-@guarded
+def _seen(v: Verification) -> str:
+    return "—" if v.seen is None else ", ".join(name for _csn, name in v.seen)
+
+
+def verification_columns() -> list[Column[Verification]]:
+    return [
+        Column("Change", _("Change"), lambda v: v.change.id, lambda v: v.change.id, whole=True),
+        Column(
+            "Contract",
+            _("Contract"),
+            lambda v: v.change.holder,
+            lambda v: v.change.holder,
+            whole=True,
+        ),
+        Column(
+            "New partner",
+            _("New partner"),
+            lambda v: f"{v.names.get(v.change.to, v.change.to)} ({v.change.to})",
+            lambda v: v.change.to,
+            keep=50,
+        ),
+        Column("Export shows", _("Export shows"), _seen, _seen, keep=40),
+        Column(
+            "Result",
+            _("Result"),
+            lambda v: _(OUTCOME_LABELS[v.outcome]),
+            lambda v: v.outcome,
+            whole=True,
+        ),
+    ]
+
+
 def verify(
     ctx: typer.Context,
     from_: str | None = export_input.newer_export_option(),
@@ -49,20 +79,7 @@ def verify(
     if json_:
         print_json_array(v.to_json() for v in found)
     else:
-        table(
-            [_(h) for h in VERIFY_HEADERS],
-            (
-                [
-                    v.change.id,
-                    v.change.holder,
-                    f"{v.names.get(v.change.to, v.change.to)} ({v.change.to})",
-                    "—" if v.seen is None else ", ".join(name for _csn, name in v.seen),
-                    _(OUTCOME_LABELS[v.outcome]),
-                ]
-                for v in found
-            ),
-            title=_("Partner changes in the portal"),
-        )
+        table(verification_columns(), found, title=_("Partner changes in the portal"))
         for v in found:
             if v.outcome != "confirmed":
                 err(f"{v.change.id}: {v.message}")
