@@ -20,6 +20,11 @@ if TYPE_CHECKING:
 ALARM_DAYS_BEFORE = 14
 
 
+# Registered into `subs` by cli/subs.py (this module stays out of the group's file).
+commands = typer.Typer()
+
+
+@commands.command("deadlines")
 def deadlines(
     ctx: typer.Context,
     from_: str | None = export_input.from_option(),

@@ -314,6 +314,6 @@ def cancel(
 
 # `partner verify` lives in its own module (issue 15); registered here, so that it comes
 # with its group whenever the group is imported.
-from acctctl.cli.verify import verify as _verify  # noqa: E402
+from acctctl.cli.verify import commands as _verify  # noqa: E402
 
-app.command("verify")(_verify)
+app.registered_commands += _verify.registered_commands

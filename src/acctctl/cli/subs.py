@@ -214,6 +214,6 @@ def auto_renew(
 
 # `subs deadlines` lives in its own module (issue 15); registered here, so that it comes
 # with its group whenever the group is imported.
-from acctctl.cli.deadlines import deadlines as _deadlines  # noqa: E402
+from acctctl.cli.deadlines import commands as _deadlines  # noqa: E402
 
-app.command("deadlines")(_deadlines)
+app.registered_commands += _deadlines.registered_commands

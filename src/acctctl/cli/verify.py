@@ -55,6 +55,11 @@ def verification_columns() -> list[Column[Verification]]:
     ]
 
 
+# Registered into `partner` by cli/partner.py (this module stays out of the group's file).
+commands = typer.Typer()
+
+
+@commands.command("verify")
 def verify(
     ctx: typer.Context,
     from_: str | None = export_input.newer_export_option(),
