@@ -95,9 +95,7 @@ def _first_steps(view: SubscriptionView) -> list[FirstStep]:
         steps.append(
             FirstStep(
                 "multiple-partners",
-                _("agree that the change replaces all {count} partners").format(
-                    count=len(view.terms.partners)
-                ),
+                _("agree that the change replaces all its partners"),
             )
         )
     checks = {
