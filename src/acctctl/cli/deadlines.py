@@ -146,7 +146,7 @@ def _write_calendar(path: Path, found: list[Any], now: Any) -> None:
     err(
         ngettext(
             "Wrote {count} deadline to {file}.", "Wrote {count} deadlines to {file}.", len(events)
-        ).format(count=len(events), file=inert(path))
+        ).format(count=format_number(len(events)), file=inert(path))
     )
 
 

@@ -9,8 +9,8 @@ import typer
 from acctctl.cli import export_input
 from acctctl.cli.app import state
 from acctctl.errors import NotFoundError, RejectedError, UsageError
-from acctctl.i18n import N_, _, ngettext
-from acctctl.output import err, print_json_array, table
+from acctctl.i18n import N_, _, format_number, ngettext
+from acctctl.output import err, inert, print_json_array, table
 from acctctl.tables import Column
 
 if TYPE_CHECKING:
@@ -87,7 +87,7 @@ def verify(
         table(verification_columns(), found, title=_("Partner changes in the portal"))
         for v in found:
             if v.outcome != "confirmed":
-                err(f"{v.change.id}: {v.message}")
+                err(_("{heading}: {detail}").format(heading=v.change.id, detail=inert(v.message)))
     different = sum(v.outcome == "different" for v in found)
     waiting = sum(v.outcome == "not-yet-visible" for v in found)
     if different:
@@ -96,7 +96,7 @@ def verify(
                 "{count} change differs from the portal.",
                 "{count} changes differ from the portal.",
                 different,
-            ).format(count=different)
+            ).format(count=format_number(different))
         )
     if waiting:
         raise NotFoundError(
@@ -104,6 +104,6 @@ def verify(
                 "{count} change is not yet visible in the export.",
                 "{count} changes are not yet visible in the export.",
                 waiting,
-            ).format(count=waiting),
+            ).format(count=format_number(waiting)),
             hint=_("The portal can take at least one hour: download a newer export later."),
         )
