@@ -318,6 +318,20 @@ def sample_document() -> AccountDocument:
 
 
 @pytest.fixture(autouse=True)
+def _no_real_user_folders(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A test that forgets ``ACCTCTL_HOME`` must not write the developer's own config or
+    store: the platform folders point into a temporary directory for every test (a test
+    that sets ``ACCTCTL_HOME`` or these variables itself still wins)."""
+    base = tmp_path_factory.mktemp("xdg")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(base / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(base / "data"))
+    monkeypatch.delenv("ACCTCTL_STORE", raising=False)
+    monkeypatch.delenv("ACCTCTL_USER", raising=False)
+
+
+@pytest.fixture(autouse=True)
 def _english_between_tests() -> Iterator[None]:
     """A command run in-process with --lang fr or LANG=fr switches the process's language;
     every test starts, and leaves, in English."""
