@@ -63,7 +63,7 @@ def _validate(key: str, value: Any) -> Any:
     return value
 
 
-def _unreadable(path: Path, problem: Exception) -> UsageError:
+def _unreadable(path: Path, problem: object) -> UsageError:
     return UsageError(
         _("The config file {path} cannot be read: {problem}").format(path=path, problem=problem),
         hint=_("Fix it by hand, or delete it."),
@@ -71,19 +71,30 @@ def _unreadable(path: Path, problem: Exception) -> UsageError:
 
 
 def load(path: Path | None = None) -> dict[str, Any]:
+    """The file's settings, validated; {} when there is no file. A file that cannot be
+    used — not UTF-8, not TOML, nested too deeply, a FIFO or a device — is a usage
+    error naming it (exit 2): guessing past a broken config could act on the wrong store."""
+    from acctctl.store.files import read_regular_file
+
     path = path or config_path()
     try:
-        fh = path.open("rb")
-    except FileNotFoundError:
+        raw = read_regular_file(path)
+    except (FileNotFoundError, NotADirectoryError):
         return {}
     except OSError as exc:
-        raise _unreadable(path, exc) from None
+        raise _unreadable(path, exc.strerror or exc) from None
     import tomllib  # only with a file to read: 2 ms of every start-up without one
 
     try:
-        with fh:
-            data = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        problem = _("it is not UTF-8 text (byte {byte} at position {position})")
+        raise _unreadable(
+            path, problem.format(byte=f"0x{raw[exc.start]:02x}", position=exc.start)
+        ) from None
+    except RecursionError:
+        raise _unreadable(path, _("it is nested too deeply")) from None
+    except tomllib.TOMLDecodeError as exc:
         raise _unreadable(path, exc) from None
     clean: dict[str, Any] = {}
     for key, value in data.items():

@@ -204,12 +204,20 @@ def root(
         current.lang_flag = None
         set_language(current.settings().lang)
         raise UsageError(_("--lang must be en or fr."))
-    settings = current.settings()
-    set_language(settings.lang)
-    from acctctl import hints
+    try:
+        settings = current.settings()
+    except AcctctlError:
+        # A broken config file is reported by each command that needs a setting (they
+        # call settings() again); `config path`, which says where to fix it, needs none.
+        set_language(lang)
+    else:
+        set_language(settings.lang)
+        from acctctl import hints
 
-    hints.remember({"store": settings.store, "user": settings.user, "lang": lang}, settings.sources)
-    ctx.call_on_close(hints.forget)
+        hints.remember(
+            {"store": settings.store, "user": settings.user, "lang": lang}, settings.sources
+        )
+        ctx.call_on_close(hints.forget)
     ctx.call_on_close(current.close)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -77,39 +76,9 @@ def import_(
     """Load the whole account from a JSON document; validated first, nothing written if wrong."""
     from acctctl import service
     from acctctl.document import parse_document
+    from acctctl.document_input import decode_json, read_source
 
-    if file == "-":
-        text = sys.stdin.read()
-        name = _("standard input")
-    else:
-        try:
-            text = Path(file).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise UsageError(_("No such file: {file}").format(file=file)) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            from acctctl.problems import os_problem
-
-            raise UsageError(
-                _("Cannot read {file}: {problem}").format(file=file, problem=os_problem(exc))
-            ) from None
-        name = file
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        from acctctl.problems import json_problem
-
-        raise UsageError(
-            _("{name} is not JSON: {problem} (line {line}, column {col}).").format(
-                name=name,
-                problem=json_problem(exc),
-                line=format_number(exc.lineno),
-                col=format_number(exc.colno),
-            )
-        ) from None
-    except RecursionError:
-        raise UsageError(
-            _("{name} is nested too deeply to be an account document.").format(name=name)
-        ) from None
+    data = decode_json(*read_source(file))
     document = parse_document(data)
     service.replace_store(state(ctx).context(), document, force=force, sandbox=sandbox)
     counts = (
@@ -136,7 +105,10 @@ def export(
     from acctctl.document import document_to_json
     from acctctl.output import json_text
 
-    with state(ctx).store().read() as reader:
+    current = state(ctx)
+    if output is not None and output != "-":
+        _refuse_the_store_itself(Path(output), current.settings().store)
+    with current.store().read() as reader:
         document = reader.document()
     text = json_text(document_to_json(document), indent=2) + "\n"
     if output is None or output == "-":
@@ -145,6 +117,24 @@ def export(
     from acctctl.store.files import write_atomically
 
     write_atomically(Path(output), text.encode("utf-8"))
+
+
+def _refuse_the_store_itself(output: Path, target: str) -> None:
+    """``export -o`` naming the live store (or one of its side files), by any path or
+    link: replacing it by its own JSON dump would destroy an SQLite store."""
+    from acctctl.store import is_postgres
+    from acctctl.store.files import same_file
+
+    if is_postgres(target):
+        return
+    from acctctl.store.files import real_path
+
+    store = real_path(Path(target).expanduser().absolute())
+    sides = ("", "-wal", "-shm", "-journal", ".lock")
+    if any(same_file(output, store.with_name(store.name + side)) for side in sides):
+        raise UsageError(
+            _("{file} is the store itself: export to another file.").format(file=output),
+        )
 
 
 @app.command("check")

@@ -40,6 +40,7 @@ def open_store(target: str) -> Store:
         store: Store = module.PostgresStore(target, busy_timeout())
         return store
     path = Path(target).expanduser().absolute()
+    _refuse_what_is_not_a_file(path)
     if path.suffix.lower() == ".json":
         from acctctl.store.jsonfile import JsonFileStore
 
@@ -47,6 +48,22 @@ def open_store(target: str) -> Store:
     from acctctl.store.sqlite import SqliteStore
 
     return SqliteStore(path, busy_timeout())
+
+
+def _refuse_what_is_not_a_file(path: Path) -> None:
+    """A FIFO, device or directory named as the store is refused before any command
+    looks at it (reading a FIFO waits for a writer forever; `store init` must not
+    take it for a free place). The back ends check again on what they open."""
+    from acctctl.store.files import NotRegularFileError, check_regular
+
+    try:
+        check_regular(path)
+    except NotRegularFileError as exc:
+        raise StoreError(
+            _("Cannot use the store at {where}: {problem}.").format(
+                where=path, problem=exc.strerror
+            )
+        ) from None
 
 
 DEFAULT_BUSY_TIMEOUT = 10.0

@@ -3,19 +3,98 @@
 The store holds account data, so what acctctl creates is readable by its owner
 only — 0700 folders, 0600 files — whatever the umask says. Folders that already
 exist (the user's own, or the current one) are left as they are.
+
+Files acctctl reads or replaces may be reached through a symbolic link (a dotfiles
+folder, a store on another disk): a write lands on the link's target and the link
+stays a link. What is not a regular file — a FIFO, a device, a directory — is
+refused before anything is read from it: reading a FIFO with no writer waits
+forever, and ``/dev/zero`` never ends.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 from pathlib import Path
 
-from acctctl.errors import AcctctlError
+from acctctl.errors import AcctctlError, StoreError
 from acctctl.i18n import _
 
 PRIVATE_DIR = 0o700
 PRIVATE_FILE = 0o600
+
+
+class NotRegularFileError(OSError):
+    """The path names a FIFO, a device, a socket or a directory, not a file."""
+
+
+def _not_regular(path: Path, mode: int) -> NotRegularFileError:
+    if stat.S_ISDIR(mode):
+        what = _("it is a directory, not a file")
+    elif stat.S_ISFIFO(mode):
+        what = _("it is a named pipe (FIFO), not a file")
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        what = _("it is a device, not a file")
+    else:
+        what = _("it is not a regular file")
+    return NotRegularFileError(errno.EINVAL, what, str(path))
+
+
+def real_path(path: Path) -> Path:
+    """Where ``path`` leads once every symbolic link is followed (the path itself if
+    nothing is a link): the file a write must replace, the name a lock must be taken on."""
+    return Path(os.path.realpath(path))
+
+
+def open_regular(path: Path) -> int:
+    """A read-only descriptor on ``path``, once it is known to be a regular file.
+
+    Opened without blocking (a FIFO with no writer would otherwise hold ``open``
+    forever), then checked on the descriptor itself, so the file checked is the file
+    read. Raises OSError: ``NotRegularFileError`` for what is not a file."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise _not_regular(path, mode)
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def check_regular(path: Path) -> None:
+    """Raise ``NotRegularFileError`` when ``path`` (links followed) exists and is not a
+    regular file; a missing path, or one that cannot be looked at, passes."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return
+    if not stat.S_ISREG(mode):
+        raise _not_regular(path, mode)
+
+
+def read_regular_file(path: Path) -> bytes:
+    """The bytes of ``path``, a regular file (``open_regular``); raises OSError."""
+    with os.fdopen(open_regular(path), "rb") as stream:
+        return stream.read()
+
+
+def same_file(one: Path, other: Path) -> bool:
+    """Whether two paths lead to one file: through links, or hard links, or the same name."""
+    try:
+        a, b = os.stat(one), os.stat(other)
+    except OSError:
+        return real_path(one) == real_path(other)
+    return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
+
+
+def is_out_of_space(exc: OSError) -> bool:
+    """No space left on the device, or the user's quota is used up."""
+    return exc.errno in (errno.ENOSPC, errno.EDQUOT)
 
 
 def ensure_private_dir(directory: Path) -> None:
@@ -73,9 +152,25 @@ def replace_file(path: Path, data: bytes) -> None:
 
     Readers see the old file or the new one, never a mixture; on any failure the old
     file is untouched and the temp file removed. The new file is 0600. Raises OSError.
+
+    A symbolic link is written through: its target is replaced and the link stays.
+    A file without write permission (0400) is refused, not replaced behind its
+    owner's back (a rename needs only the folder's permission, and root needs none);
+    so is what is not a regular file: replacing ``/dev/null`` or a FIFO by a file
+    would break whoever uses it.
     """
     import tempfile  # here: a read-only command never needs it (1 ms of start-up)
 
+    path = real_path(path)
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        pass
+    else:
+        if not stat.S_ISREG(mode):
+            raise _not_regular(path, mode)
+        if not mode & 0o222 or not os.access(path, os.W_OK):
+            raise PermissionError(errno.EACCES, _("the file is read-only"), str(path))
     directory = path.parent
     fd, temp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
     temp = Path(temp_name)
@@ -98,6 +193,10 @@ def write_atomically(path: Path, data: bytes) -> None:
     try:
         replace_file(path, data)
     except OSError as exc:
+        if is_out_of_space(exc):
+            raise StoreError(
+                _("Cannot write {path}: no space left on the device.").format(path=path)
+            ) from None
         raise AcctctlError(
             _("Cannot write {path}: {problem}.").format(path=path, problem=exc.strerror or exc)
         ) from None

@@ -5,6 +5,10 @@ rename), so a reader sees the old document or the new one. Writers take an
 exclusive ``flock`` on a sibling ``<name>.lock`` file for the whole transaction —
 load, decide, write — so two processes can neither lose an update nor both change
 one contract. A file that does not parse is reported and never rewritten.
+
+A store reached through a symbolic link is written through to its target, and the
+lock is taken beside the target: a writer naming the link and one naming the real
+path take the same lock.
 """
 
 from __future__ import annotations
@@ -13,18 +17,27 @@ import contextlib
 import fcntl
 import json
 import os
+import stat
 import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 from acctctl.document import document_to_json, parse_document
+from acctctl.document_input import UndecodableError, decode_json
 from acctctl.domain import FORMAT, AccountDocument
 from acctctl.errors import DocumentError, StoreError, StoreMissingError
 from acctctl.history import chain_of
 from acctctl.i18n import _
 from acctctl.store.base import StoreReader, StoreWriter
-from acctctl.store.files import ensure_private_dir, open_private_file, replace_file
+from acctctl.store.files import (
+    ensure_private_dir,
+    is_out_of_space,
+    open_private_file,
+    read_regular_file,
+    real_path,
+    replace_file,
+)
 from acctctl.store.memory import (
     DocumentView,
     store_corrupt,
@@ -60,11 +73,16 @@ class JsonFileStore:
 
     @property
     def lock_path(self) -> Path:
-        return self.path.with_name(self.path.name + ".lock")
+        """Beside the file the path leads to, so every name of one store shares its lock."""
+        real = real_path(self.path)
+        return real.with_name(real.name + ".lock")
 
     def exists(self) -> bool:
         try:
-            return self.path.stat().st_size > 0
+            status = self.path.stat()
+            # What is not a file (a FIFO, a directory) is not free for a new store either:
+            # loading it reports what it is.
+            return status.st_size > 0 or not stat.S_ISREG(status.st_mode)
         except (FileNotFoundError, NotADirectoryError):
             return False
         except OSError:
@@ -134,7 +152,7 @@ class JsonFileStore:
         """The document, and whether the store is a sandbox (a top-level ``"sandbox":
         true`` kept by this store beside the document, never exported)."""
         try:
-            raw = self.path.read_bytes()
+            raw = read_regular_file(self.path)
         except (FileNotFoundError, NotADirectoryError):
             raise store_missing(self.where()) from None
         except OSError as exc:
@@ -142,16 +160,12 @@ class JsonFileStore:
         if not raw:
             raise store_missing(self.where(), empty=True)
         try:
-            data = json.loads(raw.decode("utf-8"))
-        except UnicodeDecodeError:
-            raise store_corrupt(self.where(), _("it is not UTF-8 text")) from None
-        except json.JSONDecodeError as exc:
-            problem = _("it is not valid JSON ({problem} at line {line}, column {column})")
-            raise store_corrupt(
-                self.where(), problem.format(problem=exc.msg, line=exc.lineno, column=exc.colno)
-            ) from None
-        except RecursionError:
-            raise store_corrupt(self.where(), _("it is nested too deeply")) from None
+            data = decode_json(raw, self.where())
+        except UndecodableError as exc:
+            raise store_corrupt(self.where(), exc.problem) from None
+        except DocumentError as exc:
+            problem = _("it is not a valid account document ({problem})")
+            raise store_corrupt(self.where(), problem.format(problem=exc.message)) from None
         if isinstance(data, dict) and isinstance(data.get("format"), str):
             version = _format_version(data["format"])
             if version is not None and version > _KNOWN_VERSION:
@@ -207,4 +221,10 @@ class JsonFileStore:
             os.close(fd)  # closing the descriptor releases the lock
 
     def _cannot(self, message: str, exc: OSError) -> StoreError:
+        if is_out_of_space(exc):
+            return StoreError(
+                _("Cannot write the store at {where}: no space left on the device.").format(
+                    where=self.where()
+                )
+            )
         return StoreError(message.format(where=self.where(), problem=exc.strerror or exc))

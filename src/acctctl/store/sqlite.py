@@ -20,7 +20,7 @@ from acctctl.domain import AccountDocument
 from acctctl.errors import StoreError, StoreMissingError
 from acctctl.i18n import _
 from acctctl.store.base import StoreReader, StoreWriter
-from acctctl.store.files import create_private_file, ensure_private_dir
+from acctctl.store.files import create_private_file, ensure_private_dir, open_regular
 from acctctl.store.memory import (
     store_corrupt,
     store_exists,
@@ -39,10 +39,12 @@ from acctctl.store.sqlite_schema import (
 )
 
 _MAGIC = b"SQLite format 3\x00"
+_NEARLY_FULL = 256 * 1024  # bytes: less than a few WAL frames' worth is "full"
 # Primary result codes (https://sqlite.org/rescode.html).
 _LOCKED = {5, 6}  # BUSY, LOCKED
 _CORRUPT = {11, 26}  # CORRUPT, NOTADB
 _UNUSABLE = {3, 8, 10, 13, 14, 23}  # PERM, READONLY, IOERR, FULL, CANTOPEN, AUTH
+_READONLY, _IOERR, _FULL, _CANTOPEN = 8, 10, 13, 14
 
 
 class SqliteStore:
@@ -53,6 +55,7 @@ class SqliteStore:
         self.busy_timeout = busy_timeout
         self._kept: sqlite3.Connection | None = None  # between the blocks of a session
         self._keeping = False
+        self._read_only: set[sqlite3.Connection] = set()  # never kept: a write needs more
 
     def where(self) -> str:
         return str(self.path)
@@ -75,7 +78,7 @@ class SqliteStore:
 
     @contextmanager
     def read(self) -> Iterator[StoreReader]:
-        with self._errors(), self._connection() as connection:
+        with self._errors(), self._connection(reading=True) as connection:
             connection.execute("BEGIN")  # one snapshot for the whole block
             yield SqliteReader(connection)
             connection.execute("ROLLBACK")  # ends the read transaction
@@ -133,7 +136,7 @@ class SqliteStore:
     def check(self) -> list[str]:
         try:
             with self._errors():
-                connection = self._open()
+                connection = self._open(reading=True)
         except StoreMissingError:
             raise
         except StoreError as exc:
@@ -164,26 +167,40 @@ class SqliteStore:
     # --- opening -----------------------------------------------------------------------
 
     @contextmanager
-    def _connection(self) -> Iterator[sqlite3.Connection]:
+    def _connection(self, *, reading: bool = False) -> Iterator[sqlite3.Connection]:
         """A checked connection for one block: the one a session kept, or a new one."""
         connection, self._kept = self._kept, None
         if connection is None:
-            connection = self._open()
+            connection = self._open(reading=reading)
         try:
             yield connection
         except BaseException:
             connection.close()  # after a failure, the next block starts afresh
             raise
-        if self._keeping and self._kept is None:
+        if self._keeping and self._kept is None and connection not in self._read_only:
             self._kept = connection
         else:
+            self._read_only.discard(connection)
             connection.close()
 
-    def _open(self) -> sqlite3.Connection:
-        """A connection to an existing store of the current schema that holds an account."""
+    def _open(self, *, reading: bool = False) -> sqlite3.Connection:
+        """A connection to an existing store of the current schema that holds an account.
+
+        For reading, a store in a folder acctctl may not write to (a read-only mount, a
+        0500 folder, another user's archive) is opened as an immutable file when it has
+        no write-ahead log: SQLite cannot create the shared-memory file WAL readers
+        need there, and without a log the file holds every committed change."""
         if self._inspect() == 0:
             raise store_missing(self.where(), empty=True)
-        connection = self._connect()
+        try:
+            connection = self._connect()
+        except sqlite3.Error as exc:
+            code = getattr(exc, "sqlite_errorcode", None)
+            cannot_open = isinstance(code, int) and code & 0xFF in (_CANTOPEN, _READONLY)
+            if not (reading and cannot_open) or self._side("-wal").exists():
+                raise
+            connection = self._connect(immutable=True)
+            self._read_only.add(connection)
         try:
             version = user_version(connection)
             if version < SCHEMA_VERSION:
@@ -198,9 +215,10 @@ class SqliteStore:
             raise
         return connection
 
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self, *, immutable: bool = False) -> sqlite3.Connection:
         """Connect to the existing, inspected file; refuse what is not ours or is too new."""
-        uri = self.path.absolute().as_uri() + "?mode=rw"  # never creates the file
+        # mode=rw never creates the file; an immutable file is only ever read.
+        uri = self.path.absolute().as_uri() + ("?mode=ro&immutable=1" if immutable else "?mode=rw")
         connection = sqlite3.connect(uri, uri=True, timeout=self.busy_timeout, isolation_level=None)
         try:
             connection.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
@@ -214,6 +232,8 @@ class SqliteStore:
                 raise store_corrupt(self.where(), _("it is an SQLite database of another kind"))
             elif version > SCHEMA_VERSION:
                 raise store_newer(self.where(), str(version), str(SCHEMA_VERSION))
+            if immutable:
+                return connection
             if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 connection.execute("PRAGMA journal_mode = WAL")
             self._tighten_side_files()
@@ -225,7 +245,7 @@ class SqliteStore:
     def _inspect(self) -> int:
         """The file's size, once its header looks like SQLite's (read only, never written)."""
         try:
-            with open(self.path, "rb") as stream:
+            with os.fdopen(open_regular(self.path), "rb") as stream:
                 size = os.fstat(stream.fileno()).st_size
                 header = stream.read(100)
         except (FileNotFoundError, NotADirectoryError):
@@ -287,11 +307,26 @@ class SqliteStore:
             return store_locked(self.where())
         if primary in _CORRUPT or (primary is None and "not a database" in text):
             return store_corrupt(self.where(), text)
+        if primary == _FULL or (primary == _IOERR and self._out_of_space()):
+            return StoreError(
+                _("Cannot write the store at {where}: no space left on the device.").format(
+                    where=self.where()
+                )
+            )
         return StoreError(
             _("Cannot use the store at {where}: {problem}.").format(
                 where=self.where(), problem=text
             )
         )
+
+    def _out_of_space(self) -> bool:
+        """Whether the store's file system is (nearly) full: SQLite reports a failed write
+        of its WAL or shared-memory file as a plain I/O error, without the cause."""
+        try:
+            status = os.statvfs(self.path.parent)
+        except OSError:
+            return False
+        return status.f_bavail * status.f_frsize < _NEARLY_FULL
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
