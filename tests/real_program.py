@@ -82,6 +82,7 @@ def run(
     input: str | None = None,
     timeout: float = PROCESS_TIMEOUT,
     umask: int | None = None,
+    cwd: Path | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """``acctctl ARGS`` to completion; standard input is ``input`` or nothing at all."""
     return subprocess.run(
@@ -94,6 +95,7 @@ def run(
         encoding="utf-8",
         timeout=timeout,
         umask=-1 if umask is None else umask,
+        cwd=cwd,
     )
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from acctctl.errors import UsageError
 from acctctl.i18n import _
+
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 
 
 def parse_instant(text: str) -> datetime:
@@ -21,7 +24,20 @@ def parse_instant(text: str) -> datetime:
         ) from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+    # Year 1 with an offset falls before the first representable moment, and a moment
+    # near 9999 leaves no room for the propagation delay or a term's 90 days: both would
+    # overflow deep inside a command. acctctl's dates live well inside these bounds.
+    try:
+        value = value.astimezone(UTC)
+    except OverflowError:
+        value = EARLIEST - timedelta(days=1)
+    if not EARLIEST <= value < LATEST:
+        raise UsageError(
+            _("{value!r} is out of range: a moment from {first} to {last} is expected.").format(
+                value=text[:40], first=EARLIEST.year, last=LATEST.year - 1
+            )
+        )
+    return value
 
 
 def given() -> bool:
@@ -37,5 +53,8 @@ def system_now() -> datetime:
 def now() -> datetime:
     text = os.environ.get("ACCTCTL_NOW")
     if text:
-        return parse_instant(text)
+        try:
+            return parse_instant(text)
+        except UsageError as exc:
+            raise UsageError(_("ACCTCTL_NOW: {problem}").format(problem=exc.message)) from None
     return system_now()

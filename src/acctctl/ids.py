@@ -60,3 +60,20 @@ def parse_id(text: str, what: str = "subscription id") -> str:
             code="malformed-id",
         )
     return value
+
+
+MAX_EMAIL_LENGTH = 254  # RFC 5321: the longest address a mail system carries
+
+
+def check_identity(value: str | None) -> str | None:
+    """The acting identity (``--as``, ``ACCTCTL_USER``, config ``user``) as given, once it
+    is no longer than an e-mail address can be: every "not a user" message quotes it, and
+    5,000 characters quoted in each would bury the sentence."""
+    if value is not None and len(value.strip()) > MAX_EMAIL_LENGTH:
+        raise UsageError(
+            _(
+                "The acting user (--as, ACCTCTL_USER or config user) is {length} characters "
+                "long; an e-mail address has {limit} at most."
+            ).format(length=len(value.strip()), limit=MAX_EMAIL_LENGTH)
+        )
+    return value

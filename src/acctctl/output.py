@@ -63,6 +63,20 @@ def safe_json(text: str) -> str:
     return _UNSAFE_IN_JSON.sub(_escape_in_json, text)
 
 
+def tolerate_unencodable() -> None:
+    """Standard output and error write what their encoding cannot show as escapes.
+
+    Under ``PYTHONIOENCODING=ascii`` or a Latin-1 locale a partner's name, a French
+    sentence or an arrow would otherwise stop the command with UnicodeEncodeError —
+    after a change was written, as an internal error. An error handler the user chose
+    (``PYTHONIOENCODING=ascii:replace``) is kept."""
+    import io
+
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="backslashreplace")
+
+
 def is_terminal(stream: IO[str]) -> bool:
     try:
         return stream.isatty()

@@ -352,7 +352,9 @@ def hoist_global_options(args: list[str], root: Any) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     from acctctl.i18n import set_language
+    from acctctl.output import tolerate_unencodable
 
+    tolerate_unencodable()
     args = sys.argv[1:] if argv is None else list(argv)
     command = typer.main.get_command(_only_group(args))
     if "_ACCTCTL_COMPLETE" not in os.environ:

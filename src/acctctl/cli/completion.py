@@ -1,8 +1,16 @@
-"""Shell completion from the store: fast, and silent on any error."""
+"""Shell completion from the store: fast, and silent on any error.
+
+Candidates are printed into the user's shell, so they are escaped like table cells
+(``output.inert``): a tampered store's id holding an escape sequence or a newline
+must not reach the terminal or split into two candidates.
+"""
 
 from __future__ import annotations
 
 import os
+from itertools import islice
+
+from acctctl.output import inert
 
 
 def _store_target() -> str:
@@ -22,7 +30,8 @@ def complete_subscription(incomplete: str) -> list[str]:
         store = open_store(_store_target())
         try:
             with store.read() as reader:
-                return [s.id for s in reader.subscriptions() if s.id.startswith(incomplete)][:200]
+                found = (s.id for s in reader.subscriptions() if s.id.startswith(incomplete))
+                return [inert(i) for i in islice(found, 200)]
         finally:
             store.close()
     except Exception:  # completion must never print a traceback into the shell
@@ -36,7 +45,8 @@ def complete_partner(incomplete: str) -> list[str]:
         store = open_store(_store_target())
         try:
             with store.read() as reader:
-                return [p.csn for p in reader.partners() if p.csn.startswith(incomplete.strip())]
+                prefix = incomplete.strip()
+                return [inert(p.csn) for p in reader.partners() if p.csn.startswith(prefix)]
         finally:
             store.close()
     except Exception:  # completion must never print a traceback into the shell

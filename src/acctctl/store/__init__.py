@@ -18,11 +18,10 @@ from acctctl.i18n import _
 if TYPE_CHECKING:
     from acctctl.store.base import Store
 
-_POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+from acctctl.store.target import for_libpq, is_postgres
+from acctctl.store.target import redact as redact
 
-
-def is_postgres(target: str) -> bool:
-    return target.lower().startswith(_POSTGRES_SCHEMES)
+__all__ = ["default_store_path", "is_postgres", "open_store", "redact"]
 
 
 def open_store(target: str) -> Store:
@@ -37,7 +36,7 @@ def open_store(target: str) -> Store:
             raise StoreError(
                 _("PostgreSQL support needs psycopg: pip install 'acctctl[postgres]'")
             ) from None
-        store: Store = module.PostgresStore(target, busy_timeout())
+        store: Store = module.PostgresStore(for_libpq(target), busy_timeout())
         return store
     path = Path(target).expanduser().absolute()
     _refuse_what_is_not_a_file(path)
@@ -97,13 +96,3 @@ def default_store_path() -> Path:
     from acctctl.dirs import user_data_path
 
     return user_data_path() / "account.db"
-
-
-def redact(target: str) -> str:
-    """``target`` safe to print: a URL's password (in the userinfo or as a
-    ``password=`` parameter) becomes ``***``; a path is returned as it is."""
-    if "://" not in target:
-        return target
-    from acctctl.store.postgres import redact_url  # psycopg itself is not imported
-
-    return redact_url(target)

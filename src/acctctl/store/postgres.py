@@ -32,7 +32,6 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote
 
 from acctctl.domain import AccountDocument
 from acctctl.errors import (
@@ -390,37 +389,26 @@ def _schema_version(db: DB, where: str) -> int | None:
 
 # --- what may be printed ------------------------------------------------------------------
 
-_PASSWORD_PARAM = re.compile(r"(?i)([?&]password=)[^&#]*")
-
 
 def redact_url(url: str) -> str:
-    """``url`` safe to print: the password (in the user part or ``?password=``) is ``***``."""
-    scheme, found, rest = url.partition("://")
-    if not found:
-        return _PASSWORD_PARAM.sub(r"\1***", url)
-    query_at = rest.find("?")
-    authority = rest if query_at < 0 else rest[:query_at]
-    at = authority.rfind("@")  # a password may hold '/' or '@' that were not escaped
-    if at >= 0 and ":" in authority[:at]:
-        user = authority[:at].split(":", 1)[0]
-        rest = f"{user}:***{rest[at:]}"
-    return scheme + "://" + _PASSWORD_PARAM.sub(r"\1***", rest)
+    """``url`` safe to print: every password-like part is ``***`` (``store.target``)."""
+    from acctctl.store.target import redact
+
+    return redact(url)
 
 
 def _secrets(url: str) -> set[str]:
     """What of ``url`` could be (part of) a password, to make sure none of it is printed."""
-    found: set[str] = set()
+    from acctctl.store.target import secret_parts
+
+    found = secret_parts(url)
     with suppress(Exception):
         from psycopg.conninfo import conninfo_to_dict
 
-        found.add(str(conninfo_to_dict(url).get("password") or ""))
-    authority = url.partition("://")[2].split("?", 1)[0]
-    userinfo = authority[: max(authority.rfind("@"), 0)]
-    if ":" in userinfo:
-        raw = userinfo.split(":", 1)[1]
-        found.update({raw, unquote(raw), *re.split(r"[/?#:@]", raw)})
-    found.update(m.group(1) for m in re.finditer(r"(?i)[?&]password=([^&#]*)", url))
-    return {secret for secret in found if len(secret) >= 3}
+        password = str(conninfo_to_dict(url).get("password") or "")
+        if len(password) >= 3:
+            found.add(password)
+    return found
 
 
 def _detail(text: str) -> str:
