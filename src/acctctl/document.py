@@ -33,6 +33,7 @@ from typing import Any
 from acctctl.document_fields import (
     _bool,
     _choice,
+    _count,
     _csn,
     _date,
     _email,
@@ -66,7 +67,7 @@ from acctctl.i18n import _
 from acctctl.ids import shown
 
 _TOP_REQUIRED = ("format", "account", "users", "partners", "contracts", "subscriptions")
-_TOP_OPTIONAL = ("notices", "changes", "history")
+_TOP_OPTIONAL = ("notices", "changes", "history", "last_change_number")
 _ACCOUNT_KEYS = ("csn", "name")
 _USER_KEYS = ("email", "name", "role")
 _PARTNER_KEYS = ("csn", "name", "city", "country", "email", "active")
@@ -165,6 +166,7 @@ class _Parser:
                 self.parse_change(v, f"changes[{i}]", i) for i, v in self.items(top, "changes")
             ],
             history=[self.parse_event(v, f"history[{i}]") for i, v in self.items(top, "history")],
+            last_change_number=_count(top.get("last_change_number", 0), "last_change_number"),
         )
 
     @staticmethod
@@ -410,10 +412,16 @@ def event_to_json(event: HistoryEvent) -> dict[str, Any]:
 def document_to_json(document: AccountDocument) -> dict[str, Any]:
     """The JSON value of a document; parse_document(document_to_json(d)) == d. The
     ``history`` section is written only when there is one, so a document without a
-    chain comes back as it was."""
+    chain comes back as it was; ``last_change_number`` only when the changes' ids do not
+    say it (a JSON store after a replaced account, issue 14)."""
+    from acctctl.store.memory import change_number
+
     value = _document_to_json(document)
     if document.history:
         value["history"] = [event_to_json(e) for e in document.history]
+    highest = max((change_number(c.id) for c in document.changes), default=0)
+    if document.last_change_number > highest:
+        value["last_change_number"] = document.last_change_number
     return value
 
 

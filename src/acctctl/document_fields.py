@@ -128,6 +128,19 @@ def _seats(value: Any, place: str) -> int:
     return value
 
 
+MAX_CHANGE_NUMBER = 10**18 - 1  # what a 64-bit sequence holds
+
+
+def _count(value: Any, place: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise DocumentError(place, _("must be a whole number (0 or more)"))
+    if value > MAX_CHANGE_NUMBER:
+        raise DocumentError(
+            place, _("must be at most {limit}").format(limit=format_number(MAX_CHANGE_NUMBER))
+        )
+    return value
+
+
 def _choice(value: Any, place: str, choices: tuple[_Choice, ...]) -> _Choice:
     if isinstance(value, str):
         for choice in choices:

@@ -171,3 +171,7 @@ class AccountDocument:
     # it existed; the store then starts one). Not part of equality: two documents with
     # the same account are the same account, whatever their chain was recomputed as.
     history: list[HistoryEvent] = field(default_factory=list, compare=False)
+    # The highest CHG- number the store has handed out, when above those of `changes`:
+    # after `store import --force` (or a replaced account) numbering goes on from it,
+    # so a saved change id never comes to name another contract's change.
+    last_change_number: int = 0

@@ -40,6 +40,7 @@ from acctctl.store.files import (
 )
 from acctctl.store.memory import (
     DocumentView,
+    issued_change_number,
     store_corrupt,
     store_exists,
     store_locked,
@@ -101,7 +102,7 @@ class JsonFileStore:
             yield view
             # Reached only when the block ended normally: on an exception nothing is written.
             if view.modified:
-                self._save(view.document(), sandbox=view.sandbox(), check=True)
+                self._save(view.stored_document(), sandbox=view.sandbox(), check=True)
 
     def identity(self) -> None:
         """A local file: its owner is trusted to act as any user (``--as``)."""
@@ -117,9 +118,13 @@ class JsonFileStore:
             raise self._cannot(_("Cannot create the store at {where}: {problem}."), exc) from None
         with self._locked():
             if self.exists():
-                self._load()  # a corrupt or newer store is reported, never overwritten
+                old = self._load()  # a corrupt or newer store is reported, never overwritten
                 if not force:
                     raise store_exists(self.where())
+                # Change ids go on from the replaced account's: the file is the only
+                # place this store can remember them.
+                issued = max(issued_change_number(old), document.last_change_number)
+                document = replace(document, last_change_number=issued)
             history = chain_of(document.changes, document.history)
             self._save(replace(document, history=history), sandbox=sandbox)
 

@@ -61,6 +61,13 @@ def change_number(change_id: str) -> int:
     return int(match.group(1))
 
 
+def issued_change_number(document: AccountDocument) -> int:
+    """The highest change number ``document``'s store has handed out: its own record of
+    it, or its changes' ids. A replaced store goes on from the old one's (issue 14)."""
+    highest = max((change_number(c.id) for c in document.changes), default=0)
+    return max(document.last_change_number, highest)
+
+
 def utc(moment: datetime) -> datetime:
     """Moments are kept in UTC; a naive one is taken to be UTC already."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
@@ -219,7 +226,7 @@ class DocumentView(RecordedWrites):
         self._changes = {c.id: i for i, c in enumerate(document.changes)}
         self._subscription_order: list[int] | None = None
         self._by_contract: dict[str, list[int]] | None = None
-        self._last_change = max((change_number(c.id) for c in document.changes), default=0)
+        self._last_change = issued_change_number(document)
         self.modified = False
 
     # --- reading ---------------------------------------------------------------------
@@ -321,6 +328,14 @@ class DocumentView(RecordedWrites):
             changes=list(document.changes),
             history=list(document.history),
         )
+
+    def stored_document(self) -> AccountDocument:
+        """What a JSON store writes back: the account and, when its ids do not say it,
+        the last change number handed out (SQLite and PostgreSQL keep that in their
+        sequence; the file is the JSON store's only place). Exports leave it out."""
+        highest = max(map(change_number, self._changes), default=0)
+        last = self._last_change if self._last_change > highest else 0
+        return replace(self.document(), last_change_number=last)
 
     def history(self) -> list[HistoryEvent]:
         return list(self._document.history)

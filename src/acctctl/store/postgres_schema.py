@@ -32,7 +32,7 @@ from acctctl.domain import (
 )
 from acctctl.history import chain_of
 from acctctl.store import postgres_functions
-from acctctl.store.memory import change_number, utc
+from acctctl.store.memory import issued_change_number, utc
 
 if TYPE_CHECKING:
     from psycopg import Cursor
@@ -284,8 +284,13 @@ def copy_document(cursor: Cursor[Any], document: AccountDocument) -> None:
     ) as copy:
         for change in document.changes:
             copy.write_row(change_row(change))
-    last = max((change_number(c.id) for c in document.changes), default=0)
-    cursor.execute("SELECT setval('acctctl_change_number', %s, %s)", (max(last, 1), last > 0))
+    # The sequence never goes back: ids go on from a replaced account's (issue 14).
+    cursor.execute(
+        "SELECT setval('acctctl_change_number', greatest(%(n)s, issued, 1), greatest(%(n)s, issued)"
+        " > 0) FROM (SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS issued"
+        " FROM acctctl_change_number) AS sequence",
+        {"n": issued_change_number(document)},
+    )
     copy_history(cursor, chain_of(document.changes, document.history))
 
 

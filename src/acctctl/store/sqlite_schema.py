@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from acctctl.domain import AccountDocument, HistoryEvent
 from acctctl.history import chain_of, synthesize
-from acctctl.store.memory import change_number, utc
+from acctctl.store.memory import issued_change_number, utc
 
 # "actl": tells an acctctl store from any other SQLite file.
 APPLICATION_ID = 0x6163746C
@@ -186,7 +186,7 @@ def moment(value: datetime) -> str:
 def clear(connection: sqlite3.Connection) -> None:
     for table in _TABLES:
         connection.execute(f"DELETE FROM {table}")
-    connection.execute("UPDATE change_sequence SET last = 0 WHERE name = 'change'")
+    # change_sequence is kept: ids go on from the replaced account's (issue 14).
 
 
 def insert_document(
@@ -272,7 +272,9 @@ def insert_document(
         "INSERT INTO change_from (change, position, partner) VALUES (?, ?, ?)",
         ((c.id, n, csn) for c in document.changes for n, csn in enumerate(c.from_)),
     )
-    last = max((change_number(c.id) for c in document.changes), default=0)
-    connection.execute("UPDATE change_sequence SET last = ? WHERE name = 'change'", (last,))
+    connection.execute(
+        "UPDATE change_sequence SET last = max(last, ?) WHERE name = 'change'",
+        (issued_change_number(document),),
+    )
     insert_history(connection, chain_of(document.changes, document.history))
     set_sandbox(connection, sandbox)
