@@ -84,8 +84,10 @@ def _first_duplicate(data: Any) -> DocumentError | None:
 class UndecodableError(UsageError):
     """Bytes that are not a JSON text; ``problem`` says why without naming the source."""
 
-    def __init__(self, name: str, problem: str) -> None:
-        super().__init__(_("{name} cannot be read: {problem}.").format(name=name, problem=problem))
+    def __init__(self, name: str, problem: str, message: str | None = None) -> None:
+        super().__init__(
+            message or _("{name} cannot be read: {problem}.").format(name=name, problem=problem)
+        )
         self.problem = problem
 
 
@@ -109,17 +111,19 @@ def decode_json(raw: bytes, name: str) -> Any:
     except json.JSONDecodeError as exc:
         from acctctl.problems import json_problem
 
+        what, line, column = json_problem(exc), format_number(exc.lineno), format_number(exc.colno)
         problem = _("it is not valid JSON ({problem} at line {line}, column {column})")
+        message = _("{name} is not JSON: {problem} (line {line}, column {col}).")
         raise UndecodableError(
             name,
-            problem.format(
-                problem=json_problem(exc),
-                line=format_number(exc.lineno),
-                column=format_number(exc.colno),
-            ),
+            problem.format(problem=what, line=line, column=column),
+            message.format(name=name, problem=what, line=line, col=column),
         ) from None
     except RecursionError:
-        raise UndecodableError(name, _("it is nested too deeply")) from None
+        message = _("{name} is nested too deeply to be an account document.")
+        raise UndecodableError(
+            name, _("it is nested too deeply"), message.format(name=name)
+        ) from None
     if found:  # only then is the document walked, to name the first one's place
         duplicate = _first_duplicate(data)
         if duplicate is not None:
