@@ -49,8 +49,24 @@ def is_id(text: str) -> bool:
     return len(text) <= MAX_ID_LENGTH and _ID.fullmatch(text) is not None
 
 
+class UndecodableLine(str):
+    """A line of standard input that is not UTF-8, as its escaped text (``72\\xff01``);
+    ``number`` counts from 1. ``parse_id`` refuses it saying so, wherever it is called."""
+
+    number: int = 0
+
+    def error(self) -> UsageError:
+        return UsageError(
+            _("line {number} of standard input is not UTF-8 text: {text}").format(
+                number=self.number, text=self[:80]
+            )
+        )
+
+
 def parse_id(text: str, what: str = "subscription id") -> str:
     """Contract numbers, subscription and change ids: letters, digits and ``-``."""
+    if isinstance(text, UndecodableLine):
+        raise text.error()
     value = text.strip(" ")
     if not is_id(value):
         raise UsageError(

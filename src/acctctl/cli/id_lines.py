@@ -14,21 +14,7 @@ from collections.abc import Iterator
 
 from acctctl.errors import UsageError
 from acctctl.i18n import _
-
-SHOWN_LENGTH = 80  # what of a line an error result quotes
-
-
-class UndecodableLine(str):
-    """A line that is not UTF-8, as its escaped text; ``number`` counts from 1."""
-
-    number: int = 0
-
-    def error(self) -> UsageError:
-        return UsageError(
-            _("line {number} of standard input is not UTF-8 text: {text}").format(
-                number=self.number, text=self[:SHOWN_LENGTH]
-            )
-        )
+from acctctl.ids import UndecodableLine
 
 
 def id_lines() -> Iterator[str]:

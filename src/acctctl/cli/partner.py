@@ -10,7 +10,7 @@ import typer
 
 from acctctl.cli.app import prompts_allowed, state
 from acctctl.cli.completion import complete_partner, complete_subscription
-from acctctl.cli.id_lines import UndecodableLine, id_lines
+from acctctl.cli.id_lines import id_lines
 from acctctl.errors import AcctctlError, CancelledError, StoreError, UsageError
 from acctctl.i18n import N_, _
 from acctctl.ids import parse_csn, parse_id
@@ -154,8 +154,6 @@ def change(
     try:
         for raw in _ids_from(given):
             try:
-                if isinstance(raw, UndecodableLine):  # a line of stdin that is not UTF-8
-                    raise raw.error()
                 sub_id = parse_id(raw, _("subscription id"))
                 if not progress.active:
                     _step(3, _("subscription {id}").format(id=sub_id), quiet)
