@@ -81,15 +81,8 @@ def parse_id(text: str, what: str = "subscription id") -> str:
 MAX_EMAIL_LENGTH = 254  # RFC 5321: the longest address a mail system carries
 
 
-def check_identity(value: str | None) -> str | None:
-    """The acting identity (``--as``, ``ACCTCTL_USER``, config ``user``) as given, once it
-    is no longer than an e-mail address can be: every "not a user" message quotes it, and
-    5,000 characters quoted in each would bury the sentence."""
-    if value is not None and len(value.strip()) > MAX_EMAIL_LENGTH:
-        raise UsageError(
-            _(
-                "The acting user (--as, ACCTCTL_USER or config user) is {length} characters "
-                "long; an e-mail address has {limit} at most."
-            ).format(length=len(value.strip()), limit=MAX_EMAIL_LENGTH)
-        )
-    return value
+def shown_identity(value: str) -> str:
+    """The acting identity (``--as``, ``ACCTCTL_USER``, config ``user``) as quoted in a
+    message: whole up to the longest e-mail address, else cut. An identity that long is
+    no user; quoting all 5,000 characters of it would bury the sentence."""
+    return value if len(value) <= MAX_EMAIL_LENGTH else value[:60] + "…"

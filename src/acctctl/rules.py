@@ -13,6 +13,7 @@ from acctctl.domain import Change, Partner, Terms, User
 from acctctl.errors import ExitCode
 from acctctl.hints import command
 from acctctl.i18n import _, format_date, format_datetime, pgettext
+from acctctl.ids import shown_identity
 
 EXPIRY_WINDOW_DAYS = 90
 
@@ -133,7 +134,7 @@ def unknown_user(actor: str) -> Reason:
     return Reason(
         "unknown-user",
         _("{email} is not a user of this account: act as one of its users (--as EMAIL).").format(
-            email=actor
+            email=shown_identity(actor)
         ),
     )
 

@@ -12,7 +12,7 @@ from acctctl.cli.completion import complete_subscription
 from acctctl.errors import CancelledError, UsageError
 from acctctl.hints import command
 from acctctl.i18n import N_, _
-from acctctl.ids import parse_id
+from acctctl.ids import parse_id, shown_identity
 from acctctl.output import err, inert, out, print_json, print_json_array_text, table
 from acctctl.presentation import (
     contract_json,
@@ -70,7 +70,7 @@ def list_(
             _(
                 "warning: {email} is not a user of this account, so no partner can be changed "
                 "(unknown-user); check --as or ACCTCTL_USER."
-            ).format(email=inert(context.actor))
+            ).format(email=inert(shown_identity(context.actor)))
         )
     if json_:
         from acctctl.listing_json import subscription_lines

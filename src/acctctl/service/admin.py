@@ -17,6 +17,7 @@ from acctctl.errors import (
 )
 from acctctl.history import head, verify
 from acctctl.i18n import _
+from acctctl.ids import shown_identity
 from acctctl.rules import authorization, holder_label
 from acctctl.service.context import (
     Context,
@@ -225,6 +226,6 @@ def replace_store(
             raise NotAllowedError(
                 _(
                     "Only the account's primary admin may replace the whole store; {email} is not."
-                ).format(email=actor)
+                ).format(email=shown_identity(actor or ""))
             )
     store.replace(document, force=force, sandbox=sandbox)
