@@ -10,6 +10,7 @@ every "not a user" message, is refused past the length of an e-mail address.
 
 from __future__ import annotations
 
+import shlex
 import socket
 from pathlib import Path
 
@@ -107,3 +108,23 @@ def test_an_identity_longer_than_an_email_is_quoted_cut(tmp_path: Path) -> None:
     listing = run(env, "--as", long_identity, "subs", "list", "--json")
     assert listing.returncode == 0
     assert "a" * 61 not in listing.stdout + listing.stderr
+
+
+@pytest.mark.parametrize(
+    ("target", "pasted"),
+    [
+        (f"postgresql://ann@db/acct?sslpassword={SECRET}&sslmode=require", "postgresql://ann@db/acct?sslmode=require"),
+        (f"postgresql://db/acct?Pass%77ord={SECRET}", "postgresql://db/acct"),
+        (f"host=db password='{SECRET} x' dbname=acct", "host=db dbname=acct"),
+    ],
+)  # fmt: skip
+def test_a_hint_leaves_every_secret_out_of_the_command_to_paste(target: str, pasted: str) -> None:
+    from acctctl import hints
+
+    hints.remember({"store": target, "user": "a" * 300}, {"store": "flag", "user": "flag"})
+    try:
+        command = hints.command("subs", "list")
+    finally:
+        hints.forget()
+    assert SECRET not in command and "a" * 300 not in command
+    assert command == f"acctctl subs list --store {shlex.quote(pasted)}"

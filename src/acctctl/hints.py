@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Mapping
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from acctctl.ids import MAX_EMAIL_LENGTH
 
 PROGRAM = "acctctl"
 _in_effect: tuple[str, ...] = ()
@@ -30,18 +31,13 @@ _FLAGS = {"store": "--store", "user": "--as", "lang": "--lang"}
 
 
 def without_password(target: str) -> str:
-    """A store URL without its password (a hint is shown on screen and kept in
-    scrollback): the pasted command then finds it where libpq looks, ~/.pgpass or
-    PGPASSWORD. A path is returned as it is."""
-    if "://" not in target:
-        return target
-    parts = urlsplit(target)
-    netloc = parts.netloc
-    if "@" in netloc:
-        userinfo, _, host = netloc.rpartition("@")
-        netloc = userinfo.partition(":")[0] + "@" + host
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k != "password"])
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    """A store target without its secrets (a hint is shown on screen and kept in
+    scrollback): every password-like parameter is left out (``store.target``), so the
+    pasted command finds the password where libpq looks, ~/.pgpass or PGPASSWORD. A path
+    is returned as it is."""
+    from acctctl.store.target import without_secrets
+
+    return without_secrets(target)
 
 
 def remember(values: Mapping[str, str | None], sources: Mapping[str, str]) -> None:
@@ -50,6 +46,8 @@ def remember(values: Mapping[str, str | None], sources: Mapping[str, str]) -> No
     options: list[str] = []
     for key, flag in _FLAGS.items():
         value = values.get(key)
+        if key == "user" and value and len(value) > MAX_EMAIL_LENGTH:
+            continue  # no user's address is that long: repeating it helps no one
         if value and sources.get(key) in _REPEATED_FROM[key]:
             options += [flag, without_password(value) if key == "store" else value]
     _in_effect = tuple(options)

@@ -80,6 +80,23 @@ def redact(target: str) -> str:
     return target
 
 
+def without_secrets(target: str) -> str:
+    """``target`` with every secret-like part left out rather than hidden, for a command
+    someone will paste (libpq then finds the password where it looks: ~/.pgpass,
+    PGPASSWORD); a path is returned as it is."""
+    if "://" in target:
+        scheme, _found, rest = target.partition("://")
+        authority, question, query = rest.partition("?")
+        at = authority.rfind("@")
+        if at >= 0 and ":" in authority[:at]:
+            authority = authority[:at].split(":", 1)[0] + authority[at:]
+        kept = [p for p in query.split("&") if p and not _is_secret(p.partition("=")[0])]
+        return f"{scheme}://{authority}{question if kept else ''}{'&'.join(kept)}"
+    if is_keyword_string(target):
+        return " ".join(m.group() for m in _PAIR.finditer(target) if not _is_secret(m.group(1)))
+    return target
+
+
 def secret_parts(target: str) -> set[str]:
     """What of ``target`` could be (part of) a secret, to check that a message quoting
     libpq echoes none of it (libpq may quote a malformed URL or keyword string)."""
