@@ -39,7 +39,7 @@ def run_bytes(env: dict[str, str], *args: str, stdin: bytes) -> subprocess.Compl
 def store_env(tmp_path: Path) -> dict[str, str]:
     env = environment(tmp_path / "home", str(tmp_path / "account.db"), user=CLAIRE)
     (tmp_path / "document.json").write_text(document_json(many_contracts(3)), encoding="utf-8")
-    assert run(env, "store", "import", str(tmp_path / "document.json")).returncode == 0
+    assert run(env, "store", "import", "--sandbox", str(tmp_path / "document.json")).returncode == 0
     return env
 
 

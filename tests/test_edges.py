@@ -32,7 +32,7 @@ def store(tmp_path: Path) -> Path:
     document = many_contracts(3)
     document.partners[1] = replace(document.partners[1], name="Bureau Numérique — Paris")
     path = tmp_path / "account.db"
-    SqliteStore(path).replace(document, force=False)
+    SqliteStore(path).replace(document, force=False, sandbox=True)
     return path
 
 
@@ -78,7 +78,7 @@ def test_shell_completion_escapes_what_the_store_holds(tmp_path: Path) -> None:
     hostile = "72\x1b]0;owned\x07\n99"
     document.subscriptions[1] = replace(document.subscriptions[1], id=hostile)
     path = tmp_path / "account.db"
-    SqliteStore(path).replace(document, force=False)
+    SqliteStore(path).replace(document, force=False, sandbox=True)
     env = {
         **environment(tmp_path / "home", str(path)),
         "_ACCTCTL_COMPLETE": "complete_bash",

@@ -47,7 +47,7 @@ def make_store(home: Path, path: Path) -> dict[str, str]:
     document = home / "document.json"
     document.parent.mkdir(parents=True, exist_ok=True)
     document.write_text(document_json(many_contracts(3)), encoding="utf-8")
-    done = run(env, "store", "import", str(document))
+    done = run(env, "store", "import", "--sandbox", str(document))
     assert done.returncode == 0, done.stderr
     return env
 
@@ -256,7 +256,7 @@ def test_a_full_disk_is_exit_6_with_one_sentence(tmp_path: Path, suffix: str) ->
     (tmp_path / "document.json").write_text(document_json(many_contracts(3)), encoding="utf-8")
     script = """
     mount -t tmpfs -o size=512k tmpfs "$1" || exit 99
-    "$PY" -m acctctl store import "$2" || exit 98
+    "$PY" -m acctctl store import --sandbox "$2" || exit 98
     dd if=/dev/zero of="$1/filler" bs=4k 2>/dev/null
     exec "$PY" -m acctctl partner change "$3" --csn "$4" --yes --json
     """
