@@ -8,6 +8,7 @@ Rich is imported only by the code that draws.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -194,20 +195,35 @@ def table(
     empty table at a terminal (a pipe gets the header line alone). ``human``: drawn for
     a person wherever it goes (the wizard's screens, which only run at a terminal)."""
     from acctctl import tables
+    from acctctl.pager import paged
 
     stream = stream or sys.stdout
     if not human and not is_terminal(stream):
         tables.write_plain(columns, records, stream)
         return
-    rows = list(records)
+    # The layout is planned on a first batch and kept for the rest, drawn as it is read:
+    # the first rows show at once and memory stays flat, whatever the number of records.
+    remaining = iter(records)
+    rows = list(itertools.islice(remaining, TABLE_SAMPLE))
     if not rows and empty:
         console(stream).print(empty)
         return
     layout = tables.plan(columns, rows, tables.terminal_width(stream))
-    layout.draw(rows, stream, title=title)
-    footer = layout.footer()
-    if footer:
-        console(stream).print(footer, style="dim")
+    with paged(stream, enabled=not human) as target:
+        layout.draw(rows, target, title=title)
+        if layout.cards:
+            while batch := list(itertools.islice(remaining, TABLE_SAMPLE)):
+                layout.draw(batch, target, header=False)
+        else:
+            write = target.write
+            for line in layout.rows(remaining):
+                write(line)
+        footer = layout.footer()
+        if footer:
+            console(target).print(footer, style="dim")
+
+
+TABLE_SAMPLE = 200  # records measured for the layout, drawn before the rest streams
 
 
 def card(
