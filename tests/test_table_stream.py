@@ -88,6 +88,9 @@ def test_a_whole_value_longer_than_the_sample_is_never_split() -> None:
 
 # --- the pager ---------------------------------------------------------------------------
 
+# A pager that keeps what it is given (CAPTURE becomes a file name).
+CAPTURING = f'{sys.executable} -c \'import sys; open("CAPTURE", "w").write(sys.stdin.read())\''
+
 
 def run_paged(tmp_path: Path, lines: int, env: dict[str, str], rows_on_screen: int = 10) -> str:
     """Write ``lines`` through ``paged`` on a pseudo-terminal; what the pager received."""
@@ -100,10 +103,9 @@ def run_paged(tmp_path: Path, lines: int, env: dict[str, str], rows_on_screen: i
     saved = {k: os.environ.get(k) for k in environment}
     os.environ.update(environment)
     try:
-        with os.fdopen(secondary, "w", closefd=True) as terminal:
-            with pager.paged(terminal) as target:
-                for n in range(lines):
-                    target.write(f"line {n}\n")
+        with os.fdopen(secondary, "w", closefd=True) as terminal, pager.paged(terminal) as target:
+            for n in range(lines):
+                target.write(f"line {n}\n")
     finally:
         for key, value in saved.items():
             if value is None:
@@ -118,9 +120,7 @@ def test_longer_than_the_screen_goes_through_the_pager(tmp_path: Path) -> None:
     received = run_paged(
         tmp_path,
         50,
-        {
-            "PAGER": f'{sys.executable} -c \'import sys; open("CAPTURE", "w").write(sys.stdin.read())\''
-        },
+        {"PAGER": CAPTURING},
     )
     assert received == "".join(f"line {n}\n" for n in range(50))
 
@@ -129,9 +129,7 @@ def test_a_screenful_or_less_is_written_straight(tmp_path: Path) -> None:
     received = run_paged(
         tmp_path,
         5,
-        {
-            "PAGER": f'{sys.executable} -c \'import sys; open("CAPTURE", "w").write(sys.stdin.read())\''
-        },
+        {"PAGER": CAPTURING},
     )
     assert received == ""
 
