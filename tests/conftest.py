@@ -228,6 +228,12 @@ class PostgresDatabases:
                 admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
+# A long table at a terminal goes through the pager, which waits for a key: tests that
+# run the program on a pseudo-terminal read it straight, as git's own tests do. The
+# pager itself is tested in test_table_stream.py, naming its PAGER.
+os.environ["PAGER"] = "cat"
+
+
 @pytest.fixture(scope="session")
 def postgres_server() -> str:
     """The admin URL of a reachable PostgreSQL server; skipped without one, except under
