@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -27,6 +28,10 @@ from acctctl.output import (
     table,
 )
 from acctctl.presentation import change_columns, partner_fields
+
+if TYPE_CHECKING:
+    from acctctl.domain import Partner
+    from acctctl.service import ChangeResult, Context
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -152,32 +157,69 @@ def change(
     first_failure = 0
     progress = _Progress(len(given) if "-" not in given else None, enabled=not quiet)
     try:
-        for raw in _ids_from(given):
-            try:
-                sub_id = parse_id(raw, _("subscription id"))
-                if not progress.active:
-                    _step(3, _("subscription {id}").format(id=sub_id), quiet)
-                    _step(4, _("Update reseller information"), quiet)
-                    _step(
-                        5,
-                        _("found {name} ({csn})").format(name=partner.name, csn=partner.csn),
-                        quiet,
-                    )
-                    _step(6, _("partner confirmed by --yes"), quiet)
-                result = service.change_partner(
-                    context, sub_id, partner, replace_all=replace_all, dry_run=dry_run
+        # Group commit: each batch of ids is one transaction (each id in its savepoint);
+        # its results are printed once it is committed (service.bulk).
+        for raw_batch in service.batches(_ids_from(given)):
+            entries: list[str | ChangeResult] = []
+            for raw in raw_batch:
+                try:
+                    entries.append(parse_id(raw, _("subscription id")))
+                except AcctctlError as error:
+                    entries.append(service.error_result(raw[:80], error, error.exit_code))
+            results = iter(
+                _decide(
+                    context,
+                    [e for e in entries if isinstance(e, str)],
+                    partner,
+                    replace_all=replace_all,
+                    dry_run=dry_run,
                 )
-            except AcctctlError as error:
-                if isinstance(error, StoreError):
-                    raise
-                result = service.error_result(raw[:80], error, error.exit_code)
-            if result.exit_code and not first_failure:
-                first_failure = result.exit_code
-            _emit(result, json_, quiet=quiet or progress.active, now=context.now)
-            progress.advance()
+            )
+            for entry in entries:
+                if isinstance(entry, str):
+                    if not progress.active:
+                        _step(3, _("subscription {id}").format(id=entry), quiet)
+                        _step(4, _("Update reseller information"), quiet)
+                        _step(
+                            5,
+                            _("found {name} ({csn})").format(name=partner.name, csn=partner.csn),
+                            quiet,
+                        )
+                        _step(6, _("partner confirmed by --yes"), quiet)
+                    result = next(results)
+                else:
+                    result = entry
+                if result.exit_code and not first_failure:
+                    first_failure = result.exit_code
+                _emit(result, json_, quiet=quiet or progress.active, now=context.now)
+                progress.advance()
     finally:
         progress.stop()
     raise typer.Exit(first_failure)
+
+
+def _decide(
+    context: Context, sub_ids: list[str], partner: Partner, *, replace_all: bool, dry_run: bool
+) -> list[ChangeResult]:
+    from acctctl import service
+
+    if not sub_ids:
+        return []
+    if not dry_run:
+        return service.change_batch(context, sub_ids, partner, replace_all=replace_all)
+    results = []
+    for sub_id in sub_ids:
+        try:
+            results.append(
+                service.change_partner(
+                    context, sub_id, partner, replace_all=replace_all, dry_run=True
+                )
+            )
+        except AcctctlError as error:
+            if isinstance(error, StoreError):
+                raise
+            results.append(service.error_result(sub_id, error, error.exit_code))
+    return results
 
 
 class _Progress:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         replace_store,
         set_auto_renew,
     )
+    from acctctl.service.bulk import batches, change_batch
     from acctctl.service.change import (
         ChangePlan,
         ChangeResult,
@@ -57,7 +58,7 @@ if TYPE_CHECKING:
 # Each name is imported from its module on first use, the modules tried in this order:
 # `subs list` needs the views only, not the change and admin use cases (and what they
 # import), at every start. The imports above are for type checkers; `__all__` below.
-_MODULES = ("views", "context", "change", "admin")
+_MODULES = ("views", "context", "change", "admin", "bulk")
 
 
 def __getattr__(name: str) -> Any:
@@ -85,7 +86,9 @@ __all__ = [
     "SubscriptionView",
     "account_users",
     "as_of",
+    "batches",
     "cancel_change",
+    "change_batch",
     "change_partner",
     "check_invariants",
     "error_result",

@@ -32,7 +32,7 @@ from acctctl.service.context import (
     require_actor,
 )
 from acctctl.service.views import _find_subscription
-from acctctl.store.base import StoreReader
+from acctctl.store.base import StoreReader, StoreWriter
 
 ResultStatus = Literal["submitted", "would-submit", "unchanged", "rejected", "error"]
 PlanStatus = Literal["would-submit", "unchanged", "rejected"]
@@ -238,22 +238,34 @@ def _submit(
     reviewed: tuple[str, ...] | None,
 ) -> ChangeResult:
     with ctx.store.write() as writer:
-        ctx = at_write(writer, ctx)
-        # The decision already sees a change whose time has come as applied; it is written
-        # down only with a new change, so a refused or unchanged command writes nothing.
-        fresh = _plan(writer, ctx, sub_id, partner, replace_all)
-        if fresh.status != "would-submit":
-            return fresh.result()
-        if reviewed is not None and fresh.before != reviewed:
-            raise RejectedError(
-                _(
-                    "The partners of {holder} changed since the review ({before}): nothing "
-                    "was written; run the change again to review it."
-                ).format(holder=fresh.holder, before=", ".join(fresh.before))
-            )
-        _settle(writer, fresh.holder, ctx.now)
-        # The store gives the id (and, on PostgreSQL, checks everything again and dates it).
-        change = writer.submit_change(fresh.change, subscription=sub_id, replace_all=replace_all)
+        return _decide_and_write(writer, ctx, sub_id, partner, replace_all, reviewed)
+
+
+def _decide_and_write(
+    writer: StoreWriter,
+    ctx: Context,
+    sub_id: str,
+    partner: Partner,
+    replace_all: bool,
+    reviewed: tuple[str, ...] | None,
+) -> ChangeResult:
+    """Decide and write one change inside the caller's transaction."""
+    ctx = at_write(writer, ctx)
+    # The decision already sees a change whose time has come as applied; it is written
+    # down only with a new change, so a refused or unchanged command writes nothing.
+    fresh = _plan(writer, ctx, sub_id, partner, replace_all)
+    if fresh.status != "would-submit":
+        return fresh.result()
+    if reviewed is not None and fresh.before != reviewed:
+        raise RejectedError(
+            _(
+                "The partners of {holder} changed since the review ({before}): nothing "
+                "was written; run the change again to review it."
+            ).format(holder=fresh.holder, before=", ".join(fresh.before))
+        )
+    _settle(writer, fresh.holder, ctx.now)
+    # The store gives the id (and, on PostgreSQL, checks everything again and dates it).
+    change = writer.submit_change(fresh.change, subscription=sub_id, replace_all=replace_all)
     result = fresh.result()
     result.status = "submitted"
     result.change = change

@@ -108,6 +108,11 @@ class StoreReader(Protocol):
 class StoreWriter(StoreReader, Protocol):
     """A write transaction: everything done through it commits together or not at all."""
 
+    def savepoint(self) -> AbstractContextManager[None]:
+        """A block whose writes are undone when it raises, the transaction going on: one
+        subscription of a bulk change's batch fails alone."""
+        ...
+
     def next_change_id(self) -> str:
         """A new change id (``CHG-000001``…), unique in this store."""
         ...

@@ -9,9 +9,11 @@ writer keeps the same way (change ids, what may be set on what).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 from acctctl.domain import (
     Account,
@@ -228,6 +230,7 @@ class DocumentView(RecordedWrites):
         self._by_contract: dict[str, list[int]] | None = None
         self._last_change = issued_change_number(document)
         self.modified = False
+        self._undo: list[Callable[[], None]] | None = None  # inside a savepoint
 
     # --- reading ---------------------------------------------------------------------
 
@@ -349,9 +352,34 @@ class DocumentView(RecordedWrites):
 
     def _record(self, event: HistoryEvent) -> None:
         check_time(self, event.at)
-        self._document.history.append(event)
+        history = self._document.history
+        history.append(event)
+        if self._undo is not None:
+            self._undo.append(history.pop)
 
     # --- writing ---------------------------------------------------------------------
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """What the block writes is undone if it raises; the rest of the transaction stays."""
+        outer, self._undo = self._undo, []
+        last, modified = self._last_change, self.modified
+        try:
+            yield
+        except BaseException:
+            for undo in reversed(self._undo):
+                undo()
+            self._last_change, self.modified = last, modified
+            self._undo = outer
+            raise
+        if outer is not None:
+            outer.extend(self._undo)
+        self._undo = outer
+
+    def _replacing(self, items: list[Any], index: int) -> None:
+        if self._undo is not None:
+            old = items[index]
+            self._undo.append(lambda: items.__setitem__(index, old))
 
     def next_change_id(self) -> str:
         self._last_change += 1
@@ -363,6 +391,14 @@ class DocumentView(RecordedWrites):
         self._record(record(head(history), "submitted", change, change.submitted_at, change.by))
         self._changes[change.id] = len(self._document.changes)
         self._document.changes.append(change)
+        if self._undo is not None:
+            changes, index = self._document.changes, self._changes
+
+            def undo() -> None:
+                changes.pop()
+                del index[change.id]
+
+            self._undo.append(undo)
         self._last_change = max(self._last_change, change_number(change.id))
         self.modified = True
 
@@ -376,6 +412,7 @@ class DocumentView(RecordedWrites):
         check_status_change(changes[index], status)
         assert status != "pending"  # for the type checker: refused just above
         self._record(record(head(self._document.history), status, changes[index], at, by))
+        self._replacing(changes, index)
         changes[index] = replace(changes[index], status=status)
         self.modified = True
 
@@ -383,6 +420,7 @@ class DocumentView(RecordedWrites):
         index = self._contract_index(number)
         value = self._known_partners(partners)
         contracts = self._document.contracts
+        self._replacing(contracts, index)
         contracts[index] = replace(contracts[index], partners=value)
         self.modified = True
 
@@ -390,18 +428,21 @@ class DocumentView(RecordedWrites):
         index = self._own_terms_index(id)
         value = self._known_partners(partners)
         subscriptions = self._document.subscriptions
+        self._replacing(subscriptions, index)
         subscriptions[index] = replace(subscriptions[index], partners=value)
         self.modified = True
 
     def set_contract_auto_renew(self, number: str, value: bool) -> None:
         index = self._contract_index(number)
         contracts = self._document.contracts
+        self._replacing(contracts, index)
         contracts[index] = replace(contracts[index], auto_renew=value)
         self.modified = True
 
     def set_subscription_auto_renew(self, id: str, value: bool) -> None:
         index = self._own_terms_index(id)
         subscriptions = self._document.subscriptions
+        self._replacing(subscriptions, index)
         subscriptions[index] = replace(subscriptions[index], auto_renew=value)
         self.modified = True
 

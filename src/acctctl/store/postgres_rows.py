@@ -11,6 +11,7 @@ rights); the raw setters are the owner's, for tests and repairs.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -219,6 +220,18 @@ class PostgresRows:
         return row is not None and row[0] == "true"
 
     # --- writing ----------------------------------------------------------------------
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """What the block writes is undone if it raises; the rest of the transaction stays.
+        Row locks taken inside a rolled-back savepoint are released: forget them too."""
+        locked = set(self._locked)
+        try:
+            with self._db.transaction():
+                yield
+        except BaseException:
+            self._locked = locked
+            raise
 
     def next_change_id(self) -> str:
         # A sequence never hands one number out twice, even to concurrent writers on

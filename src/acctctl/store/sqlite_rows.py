@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
@@ -356,6 +357,18 @@ class SqliteWriter(SqliteReader, RecordedWrites):
     def _head(self) -> str:
         last = self._last_event()
         return GENESIS if last is None else str(last[2])
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """What the block writes is undone if it raises; the rest of the transaction stays."""
+        self._db.execute("SAVEPOINT one_change")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK TO one_change")
+            self._db.execute("RELEASE one_change")
+            raise
+        self._db.execute("RELEASE one_change")
 
     def next_change_id(self) -> str:
         self._db.execute("UPDATE change_sequence SET last = last + 1 WHERE name = 'change'")
