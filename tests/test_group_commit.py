@@ -22,7 +22,7 @@ NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
 def made(store_factory: Any, document: AccountDocument) -> Context:
     store = store_factory()
-    store.replace(document, force=False)
+    store.replace(document, force=False, sandbox=True)  # dated by NOW, not the clock
     return Context(store=store, now=NOW, actor=CLAIRE)
 
 

@@ -163,9 +163,17 @@ def change(
             entries: list[str | ChangeResult] = []
             for raw in raw_batch:
                 try:
-                    entries.append(parse_id(raw, _("subscription id")))
+                    sub_id = parse_id(raw, _("subscription id"))
                 except AcctctlError as error:
                     entries.append(service.error_result(raw[:80], error, error.exit_code))
+                    continue
+                entries.append(sub_id)
+            # Each id's steps in order, 3 to 8: the batch's first id gets 3-6 before the
+            # transaction (which may wait for another writer), the others with their result.
+            announce = not progress.active
+            first = next((i for i, e in enumerate(entries) if isinstance(e, str)), -1)
+            if first >= 0 and announce:
+                _steps_before(str(entries[first]), partner, quiet)
             results = iter(
                 _decide(
                     context,
@@ -175,17 +183,10 @@ def change(
                     dry_run=dry_run,
                 )
             )
-            for entry in entries:
+            for index, entry in enumerate(entries):
                 if isinstance(entry, str):
-                    if not progress.active:
-                        _step(3, _("subscription {id}").format(id=entry), quiet)
-                        _step(4, _("Update reseller information"), quiet)
-                        _step(
-                            5,
-                            _("found {name} ({csn})").format(name=partner.name, csn=partner.csn),
-                            quiet,
-                        )
-                        _step(6, _("partner confirmed by --yes"), quiet)
+                    if announce and index != first:
+                        _steps_before(entry, partner, quiet)
                     result = next(results)
                 else:
                     result = entry
@@ -196,6 +197,14 @@ def change(
     finally:
         progress.stop()
     raise typer.Exit(first_failure)
+
+
+def _steps_before(sub_id: str, partner: Partner, quiet: bool) -> None:
+    """Steps 3 to 6 of one id (the flags stand for the screens)."""
+    _step(3, _("subscription {id}").format(id=sub_id), quiet)
+    _step(4, _("Update reseller information"), quiet)
+    _step(5, _("found {name} ({csn})").format(name=partner.name, csn=partner.csn), quiet)
+    _step(6, _("partner confirmed by --yes"), quiet)
 
 
 def _decide(

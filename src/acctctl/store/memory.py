@@ -355,7 +355,11 @@ class DocumentView(RecordedWrites):
         history = self._document.history
         history.append(event)
         if self._undo is not None:
-            self._undo.append(history.pop)
+
+            def undo() -> None:
+                history.pop()
+
+            self._undo.append(undo)
 
     # --- writing ---------------------------------------------------------------------
 

@@ -223,15 +223,9 @@ class PostgresRows:
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
-        """What the block writes is undone if it raises; the rest of the transaction stays.
-        Row locks taken inside a rolled-back savepoint are released: forget them too."""
-        locked = set(self._locked)
-        try:
-            with self._db.transaction():
-                yield
-        except BaseException:
-            self._locked = locked
-            raise
+        """What the block writes is undone if it raises; the rest of the transaction stays."""
+        with self._db.transaction():
+            yield
 
     def next_change_id(self) -> str:
         # A sequence never hands one number out twice, even to concurrent writers on
