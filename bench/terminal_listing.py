@@ -65,7 +65,7 @@ def on_terminal(store: str, columns: int) -> tuple[float, float, float]:
         if first is None and ROW.search(tail + data):
             first = time.perf_counter() - start
         tail = data[-16:]
-    _, status, usage = os.wait4(child.pid, 0)
+    _, _status, usage = os.wait4(child.pid, 0)
     total = time.perf_counter() - start
     os.close(main)
     return first or total, total, usage.ru_maxrss / 1024
