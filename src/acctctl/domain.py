@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
@@ -175,3 +176,32 @@ class AccountDocument:
     # after `store import --force` (or a replaced account) numbering goes on from it,
     # so a saved change id never comes to name another contract's change.
     last_change_number: int = 0
+
+
+@dataclass(slots=True)
+class DocumentStream:
+    """The whole account as sections read one after another (``store export`` of a
+    million subscriptions): each iterable is read once, in this order, so a section may
+    come from a cursor while the previous one is written."""
+
+    account: Account
+    users: Iterable[User]
+    partners: Iterable[Partner]
+    contracts: Iterable[Contract]
+    subscriptions: Iterable[Subscription]
+    notices: Iterable[Notice]
+    changes: Iterable[Change]
+    history: Iterable[HistoryEvent]
+
+    @staticmethod
+    def of(document: AccountDocument) -> DocumentStream:
+        return DocumentStream(
+            document.account,
+            document.users,
+            document.partners,
+            document.contracts,
+            document.subscriptions,
+            document.notices,
+            document.changes,
+            document.history,
+        )

@@ -20,6 +20,7 @@ from acctctl.domain import (
     Change,
     ChangeStatus,
     Contract,
+    DocumentStream,
     HistoryEvent,
     Notice,
     Partner,
@@ -89,6 +90,11 @@ class StoreReader(Protocol):
 
     def document(self) -> AccountDocument:
         """The whole account, for ``store export``, with its history."""
+        ...
+
+    def document_stream(self) -> DocumentStream:
+        """What ``document()`` holds, for ``store export``: contracts, subscriptions and
+        changes read from the store as they are iterated (inside the block)."""
         ...
 
     def history(self) -> list[HistoryEvent]:

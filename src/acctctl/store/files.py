@@ -17,6 +17,7 @@ import contextlib
 import errno
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 from acctctl.errors import AcctctlError, StoreError
@@ -147,8 +148,9 @@ def fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def replace_file(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (temp file, fsync, rename, fsync the folder).
+def replace_file(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write ``data`` (or its pieces, as they are made) to ``path`` atomically (temp
+    file, fsync, rename, fsync the folder).
 
     Readers see the old file or the new one, never a mixture; on any failure the old
     file is untouched and the temp file removed. The new file is 0600. Raises OSError.
@@ -177,7 +179,11 @@ def replace_file(path: Path, data: bytes) -> None:
     try:
         os.fchmod(fd, PRIVATE_FILE)
         with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
+            if isinstance(data, bytes):
+                stream.write(data)
+            else:
+                for piece in data:
+                    stream.write(piece)
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temp, path)
@@ -188,7 +194,7 @@ def replace_file(path: Path, data: bytes) -> None:
     fsync_directory(directory)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes | Iterable[bytes]) -> None:
     """``replace_file`` for files the user names (``store export -o FILE``)."""
     try:
         replace_file(path, data)

@@ -21,6 +21,7 @@ from acctctl.domain import (
     Change,
     ChangeStatus,
     Contract,
+    DocumentStream,
     HistoryEvent,
     Notice,
     Partner,
@@ -339,6 +340,9 @@ class DocumentView(RecordedWrites):
         highest = max(map(change_number, self._changes), default=0)
         last = self._last_change if self._last_change > highest else 0
         return replace(self.document(), last_change_number=last)
+
+    def document_stream(self) -> DocumentStream:
+        return DocumentStream.of(self.document())
 
     def history(self) -> list[HistoryEvent]:
         return list(self._document.history)

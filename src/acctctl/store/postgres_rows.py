@@ -21,6 +21,7 @@ from acctctl.domain import (
     Change,
     ChangeStatus,
     Contract,
+    DocumentStream,
     HistoryEvent,
     Notice,
     Partner,
@@ -206,6 +207,22 @@ class PostgresRows:
             notices=ordered(schema.NOTICE, schema.to_notice),
             changes=ordered(schema.CHANGE, schema.to_change),
             history=self.history(),
+        )
+
+    def document_stream(self) -> DocumentStream:
+        def ordered(sql: str, to: Callable[[Row], T]) -> Iterator[T]:
+            # Single-row mode: a million rows never sit in the client's memory.
+            return map(to, self._db.cursor().stream(sql + " ORDER BY ord"))
+
+        return DocumentStream(
+            self.account(),
+            self.users(),
+            self.partners(),
+            ordered(schema.CONTRACT, schema.to_contract),
+            ordered(schema.SUBSCRIPTION, schema.to_subscription),
+            ordered(schema.NOTICE, schema.to_notice),
+            ordered(schema.CHANGE, schema.to_change),
+            self.history(),
         )
 
     def history(self) -> list[HistoryEvent]:

@@ -19,6 +19,7 @@ from acctctl.domain import (
     Change,
     ChangeStatus,
     Contract,
+    DocumentStream,
     HistoryEvent,
     Notice,
     Partner,
@@ -315,6 +316,33 @@ class SqliteReader:
                 for h, b in _grouped(db.execute(_CHANGES + " ORDER BY c.ord, f.position"))
             ],
             history=self.history(),
+        )
+
+    def document_stream(self) -> DocumentStream:
+        db = self._db
+        return DocumentStream(
+            self.account(),
+            self.users(),
+            self.partners(),
+            (
+                _contract(h, p)
+                for h, p in _grouped(db.execute(_CONTRACTS + " ORDER BY c.ord, p.position"))
+            ),
+            (
+                _subscription(h, p)
+                for h, p in _grouped(db.execute(_SUBSCRIPTIONS + " ORDER BY s.ord, p.position"))
+            ),
+            (
+                Notice(date.fromisoformat(r), p, s)
+                for r, p, s in db.execute(
+                    "SELECT received, partner, subject FROM notices ORDER BY ord"
+                )
+            ),
+            (
+                _change(h, b)
+                for h, b in _grouped(db.execute(_CHANGES + " ORDER BY c.ord, f.position"))
+            ),
+            self.history(),
         )
 
     def history(self) -> list[HistoryEvent]:
