@@ -25,6 +25,9 @@ class ExitCode(IntEnum):
     NOT_ALLOWED = 5
     STORE = 6
     CANCELLED = 130
+    # A run stopped from outside, numbered as a shell reports the signal (128 + N).
+    READER_GONE = 141  # SIGPIPE: the reader of standard output went away (`| head -1`)
+    TERMINATED = 143  # SIGTERM
 
 
 class AcctctlError(Exception):
@@ -134,6 +137,6 @@ def exit_code_of(error: BaseException) -> ExitCode:
         return error.exit_code
     if isinstance(error, KeyboardInterrupt):
         return ExitCode.CANCELLED
-    if isinstance(error, BrokenPipeError):  # the reader went away (`| head`): not a failure
-        return ExitCode.OK
+    if isinstance(error, BrokenPipeError):  # the reader went away (`| head`): output is lost
+        return ExitCode.READER_GONE
     return ExitCode.INTERNAL

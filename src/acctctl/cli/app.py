@@ -351,9 +351,11 @@ def hoist_global_options(args: list[str], root: Any) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from acctctl.cli.interruption import reserve_standard_streams
     from acctctl.i18n import set_language
     from acctctl.output import tolerate_unencodable
 
+    reserve_standard_streams()  # first: before any file can take descriptor 0, 1 or 2
     tolerate_unencodable()
     args = sys.argv[1:] if argv is None else list(argv)
     command = typer.main.get_command(_only_group(args))

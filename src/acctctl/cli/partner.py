@@ -12,6 +12,7 @@ import typer
 from acctctl.cli.app import prompts_allowed, state
 from acctctl.cli.completion import complete_partner, complete_subscription
 from acctctl.cli.id_lines import id_lines
+from acctctl.cli.interruption import BulkRun
 from acctctl.errors import AcctctlError, CancelledError, StoreError, UsageError
 from acctctl.i18n import N_, _
 from acctctl.ids import parse_csn, parse_id
@@ -156,47 +157,77 @@ def change(
     ctx.with_resource(context.store.session())  # every id on one store connection
     first_failure = 0
     progress = _Progress(len(given) if "-" not in given else None, enabled=not quiet)
-    try:
-        # Group commit: each batch of ids is one transaction (each id in its savepoint);
-        # its results are printed once it is committed (service.bulk).
-        for raw_batch in service.batches(_ids_from(given)):
-            entries: list[str | ChangeResult] = []
-            for raw in raw_batch:
-                try:
-                    sub_id = parse_id(raw, _("subscription id"))
-                except AcctctlError as error:
-                    entries.append(service.error_result(raw[:80], error, error.exit_code))
-                    continue
-                entries.append(sub_id)
-            # Each id's steps in order, 3 to 8: the batch's first id gets 3-6 before the
-            # transaction (which may wait for another writer), the others with their result.
-            announce = not progress.active
-            first = next((i for i, e in enumerate(entries) if isinstance(e, str)), -1)
-            if first >= 0 and announce:
-                _steps_before(str(entries[first]), partner, quiet)
-            results = iter(
-                _decide(
-                    context,
-                    [e for e in entries if isinstance(e, str)],
-                    partner,
-                    replace_all=replace_all,
-                    dry_run=dry_run,
-                )
-            )
-            for index, entry in enumerate(entries):
-                if isinstance(entry, str):
-                    if announce and index != first:
-                        _steps_before(entry, partner, quiet)
-                    result = next(results)
-                else:
-                    result = entry
-                if result.exit_code and not first_failure:
-                    first_failure = result.exit_code
-                _emit(result, json_, quiet=quiet or progress.active, now=context.now)
-                progress.advance()
-    finally:
-        progress.stop()
+    # BulkRun: a signal while a batch is decided and printed waits for it; a reader gone
+    # or a signal stops the run saying what was written (cli/interruption.py).
+    with BulkRun() as run:
+        try:
+            # Group commit: each batch of ids is one transaction (each id in its savepoint);
+            # its results are printed once it is committed (service.bulk).
+            for raw_batch in service.batches(_ids_from(given)):
+                with run.working():
+                    first_failure = _batch(
+                        raw_batch, run, context, partner, progress, first_failure,
+                        replace_all=replace_all, dry_run=dry_run, json_=json_, quiet=quiet,
+                    )  # fmt: skip
+        finally:
+            progress.stop()
     raise typer.Exit(first_failure)
+
+
+def _batch(
+    raw_batch: list[str],
+    run: BulkRun,
+    context: Context,
+    partner: Partner,
+    progress: _Progress,
+    first_failure: int,
+    *,
+    replace_all: bool,
+    dry_run: bool,
+    json_: bool,
+    quiet: bool,
+) -> int:
+    """One batch of ids: decided in one transaction, then each result printed; returns
+    the run's first failure so far."""
+    from acctctl import service
+
+    entries: list[str | ChangeResult] = []
+    for raw in raw_batch:
+        try:
+            sub_id = parse_id(raw, _("subscription id"))
+        except AcctctlError as error:
+            entries.append(service.error_result(raw[:80], error, error.exit_code))
+            continue
+        entries.append(sub_id)
+    # Each id's steps in order, 3 to 8: the batch's first id gets 3-6 before the
+    # transaction (which may wait for another writer), the others with their result.
+    announce = not progress.active
+    first = next((i for i, e in enumerate(entries) if isinstance(e, str)), -1)
+    if first >= 0 and announce:
+        _steps_before(str(entries[first]), partner, quiet)
+    decided = _decide(
+        context,
+        [e for e in entries if isinstance(e, str)],
+        partner,
+        replace_all=replace_all,
+        dry_run=dry_run,
+    )
+    for result in decided:  # committed: counted before any is printed
+        if result.status == "submitted" and result.change is not None:
+            run.written(result.change.id)
+    results = iter(decided)
+    for index, entry in enumerate(entries):
+        if isinstance(entry, str):
+            if announce and index != first:
+                _steps_before(entry, partner, quiet)
+            result = next(results)
+        else:
+            result = entry
+        if result.exit_code and not first_failure:
+            first_failure = result.exit_code
+        _emit(result, json_, quiet=quiet or progress.active, now=context.now)
+        progress.advance()
+    return first_failure
 
 
 def _steps_before(sub_id: str, partner: Partner, quiet: bool) -> None:
