@@ -141,6 +141,6 @@ def test_a_signal_during_a_change_waits_for_it() -> None:
     assert done == ["A"]
     assert stopped.value.exit_code == 130
     assert stopped.value.message == (
-        "Interrupted by Ctrl-C (SIGINT): 1 change was written (CHG-A); the rest was not processed."
+        "Interrupted by Ctrl-C (SIGINT): 1 change was written (CHG-A) before the run stopped."
     )
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handlers restored

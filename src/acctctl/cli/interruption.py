@@ -183,8 +183,8 @@ class BulkRun:
         if not count:
             return _("{how}: nothing was written.").format(how=how)
         written = ngettext(
-            "{how}: {count} change was written ({ids}); the rest was not processed.",
-            "{how}: {count} changes were written ({ids}); the rest was not processed.",
+            "{how}: {count} change was written ({ids}) before the run stopped.",
+            "{how}: {count} changes were written ({ids}) before the run stopped.",
             count,
         )
         ids = ", ".join(self.changes[:_SHOWN_IDS]) + ("…" if count > _SHOWN_IDS else "")
