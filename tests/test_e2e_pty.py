@@ -26,6 +26,8 @@ NOW = "2026-11-26T09:30:00Z"
 CLAIRE = "claire@dupont.example"
 BUREAU = "5550002222"
 ENTER = "\r"
+DOWN = "\x1b[B"
+CTRL_U = "\x15"
 CTRL_C = "\x03"
 ESC = "\x1b"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\r")
@@ -118,20 +120,21 @@ def headings(text: str) -> list[int]:
 
 
 def first_five_steps(term: Terminal) -> None:
-    """The notice's partner, Claire, the first subscription, Update, Find."""
-    term.answer("New partner's account number:", ENTER)
+    """Claire (settled before step 1), the notice's partner, the first subscription,
+    Update, Find."""
     term.answer("Who is signing in?", ENTER)
+    term.answer("New partner's account number:", ENTER)
     term.answer("Select a subscription:", ENTER)
     term.answer("Actions:", ENTER)
-    term.answer("then Enter to Find:", ENTER)
+    term.answer("Account number 5550002222:", ENTER)
 
 
 def test_eight_steps_from_nothing_to_a_submitted_change(env: dict[str, str]) -> None:
     term = Terminal(env, "partner", "change")
     first_five_steps(term)
     term.wait("Bureau Numérique Paris")
-    term.answer("Is this the right partner?", "y")
-    term.answer("Submit?", "y")
+    term.answer("Is this the right partner?", ENTER)
+    term.answer("Submit?", ENTER)
     term.wait("Step 8/8 — Done")
     assert term.exit_code() == 0
 
@@ -149,25 +152,27 @@ def test_eight_steps_from_nothing_to_a_submitted_change(env: dict[str, str]) -> 
     )
 
 
-def test_no_at_step_6_goes_back_to_step_5(env: dict[str, str]) -> None:
+def test_no_at_step_6_then_back_at_step_7(env: dict[str, str]) -> None:
     term = Terminal(env, "partner", "change")
     first_five_steps(term)
-    term.answer("Is this the right partner?", "n")
-    term.answer("then Enter to Find:", "5550004444" + ENTER)
+    term.answer("Is this the right partner?", DOWN + ENTER)  # No: enter another number
+    term.answer("then Enter to Find:", CTRL_U + "5550004444" + ENTER)
     term.wait("Solutions BIM Nantes")
-    term.answer("Is this the right partner?", "y")
-    term.answer("Submit?", "y")
+    term.answer("Is this the right partner?", ENTER)
+    term.answer("Submit?", DOWN + ENTER)  # Back to step 6
+    term.answer("Is this the right partner?", ENTER)
+    term.answer("Submit?", ENTER)
     assert term.exit_code() == 0
 
-    assert headings(term.text()) == [1, 2, 3, 4, 5, 6, 5, 6, 7, 8]
+    assert headings(term.text()) == [1, 2, 3, 4, 5, 6, 5, 6, 7, 6, 7, 8]
     assert [c["to"] for c in history(env)] == ["5550004444"]
 
 
 def test_no_at_submit_exits_130_and_writes_nothing(env: dict[str, str]) -> None:
     term = Terminal(env, "partner", "change")
     first_five_steps(term)
-    term.answer("Is this the right partner?", "y")
-    term.answer("Submit?", "n")
+    term.answer("Is this the right partner?", ENTER)
+    term.answer("Submit?", DOWN + DOWN + ENTER)  # Cancel
     assert term.exit_code() == 130
 
     assert "Cancelled; nothing was written." in term.text()
@@ -178,8 +183,8 @@ def test_no_at_submit_exits_130_and_writes_nothing(env: dict[str, str]) -> None:
 @pytest.mark.parametrize("key", [CTRL_C, ESC], ids=["ctrl-c", "esc"])
 def test_ctrl_c_or_esc_exits_130_and_writes_nothing(env: dict[str, str], key: str) -> None:
     term = Terminal(env, "partner", "change")
-    term.answer("New partner's account number:", ENTER)
     term.answer("Who is signing in?", ENTER)
+    term.answer("New partner's account number:", ENTER)
     term.answer("Select a subscription:", key)
     assert term.exit_code() == 130
 
@@ -196,10 +201,11 @@ def test_arguments_fill_their_steps_and_the_wizard_still_asks_at_6_and_7(
     term.wait("Signed in as Claire Dupont")
     term.wait("From the command line: 72000000008")
     term.answer("Actions:", ENTER)
-    term.answer("Is this the right partner?", "y")
+    term.answer("Account number 5550002222:", ENTER)
+    term.answer("Is this the right partner?", ENTER)
     term.wait("to change only one of them, contact support")
     term.answer("Replace all 2 partners with Bureau Numérique Paris?", "y")
-    term.answer("Submit?", "y")
+    term.answer("Submit?", ENTER)
     assert term.exit_code() == 0
 
     [change] = history(env)

@@ -207,11 +207,17 @@ def test_the_wizard_follow_and_withdraw_hints_point_at_the_same_store(
         encoding="utf-8",
         timeout=60,
     )
-    for question in ("New partner", "Select a subscription", "Actions", "Find", "right partner"):
+    questions = (
+        "New partner",
+        "Select a subscription",
+        "Actions",
+        "Find",
+        "right partner",
+        "Submit?",
+    )
+    for question in questions:  # Enter takes each default: Find, "Yes: Next", Submit
         child.expect(re.escape(question))
         child.send("\r")
-    child.expect(re.escape("Submit?"))
-    child.send("y")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0, child.before

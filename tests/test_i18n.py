@@ -504,6 +504,7 @@ def test_the_wizard_walks_all_eight_steps_in_french(
 
     from acctctl import clock, service
     from acctctl.demo import demo_document
+    from acctctl.flow import Request
     from acctctl.service import Context
     from acctctl.store import open_store
     from acctctl.wizard import run_change_wizard
@@ -512,15 +513,15 @@ def test_the_wizard_walks_all_eight_steps_in_french(
     asked: list[str] = []
 
     class Recorder(QuestionaryPrompter):
-        def select(self, message: str, options: Any, default: Any = None) -> Any:
+        def select(self, message: str, options: Any, default: Any = None, **kw: Any) -> Any:
             asked.append(message)
             return super().select(message, options, default)
 
-        def text(self, message: str, default: str = "", validate: Any = None) -> str:
+        def text(self, message: str, default: str = "", validate: Any = None, **kw: Any) -> str:
             asked.append(message)
             return super().text(message, default, validate)
 
-        def confirm(self, message: str, default: bool = False) -> bool:
+        def confirm(self, message: str, default: bool = False, **kw: Any) -> bool:
             asked.append(message)
             return super().confirm(message, default)
 
@@ -533,13 +534,11 @@ def test_the_wizard_walks_all_eight_steps_in_french(
     try:
         service.replace_store(ctx, demo_document(now.date(), now), force=False, sandbox=True)
         with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
-            # the notice's partner, Claire, the first subscription, "Mettre à jour…",
-            # Rechercher (CSN prefilled), then yes (right partner) and yes (Soumettre)
-            pipe.send_text("\r" * 5 + "y" + "y")
+            # Claire, the notice's partner, the first subscription, "Mettre à jour…",
+            # Rechercher, "Oui : Suivant", Soumettre
+            pipe.send_text("\r" * 7)
             pipe.close()
-            code = run_change_wizard(
-                ctx, ids=[], csn=None, replace_all=False, dry_run=False, prompter=Recorder()
-            )
+            code = run_change_wizard(ctx, Request(), Recorder())
     finally:
         ctx.store.close()
     assert code == 0
@@ -555,7 +554,7 @@ def test_the_wizard_walks_all_eight_steps_in_french(
     assert "au moins une heure" in out
     assert re.search(r"\ble \d{2}/\d{2}/\d{4} à \d{2}:\d{2} UTC\b", out)
     assert "Step " not in out
-    assert asked[0] == "Numéro de compte du nouveau partenaire :"
+    assert asked[1] == "Numéro de compte du nouveau partenaire :"
     assert "Est-ce le bon partenaire ?" in asked and asked[-1] == "Soumettre ?"
     leaked = [s for s in english_sentences(french) if s in out or any(s in q for q in asked)]
     assert leaked == []

@@ -312,13 +312,13 @@ def test_the_wizard_prints_names_inert_at_every_step_and_prompt(tmp_path: Path) 
     )
     child.logfile_read = screen
     for question, keys in (
+        ("Who is signing in?", "\r"),  # Claire, settled before step 1
         ("New partner's account number:", "\r"),  # the notice's partner: Bureau…
-        ("Who is signing in?", "\r"),  # Claire
         ("Actions:", "\r"),  # Update reseller information
-        ("then Enter to Find:", "\r"),
-        ("Is this the right partner?", "y"),
+        ("Account number", "\r"),  # Find
+        ("Is this the right partner?", "\r"),  # Yes: Next
         ("Replace all 2 partners with", "y"),
-        ("Submit?", "y"),
+        ("Submit?", "\r"),
     ):
         child.expect_exact(question)
         child.send(keys)

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from acctctl.domain import Change, Partner, Terms, User
 from acctctl.errors import ExitCode
 from acctctl.hints import command
-from acctctl.i18n import _, format_date, format_datetime, pgettext
+from acctctl.i18n import _, format_date, format_datetime, format_number, pgettext
 from acctctl.ids import shown_identity
 
 EXPIRY_WINDOW_DAYS = 90
@@ -260,7 +260,9 @@ def eligibility(facts: Facts) -> list[Reason]:
                 _(
                     "{holder} has {count} partners and this update replaces all of them: "
                     "confirm with --replace-all, or contact support to change only one."
-                ).format(holder=_upper_first(_holder(facts)), count=len(terms.partners)),
+                ).format(
+                    holder=_upper_first(_holder(facts)), count=format_number(len(terms.partners))
+                ),
             )
         )
     return reasons

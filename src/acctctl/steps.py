@@ -7,14 +7,18 @@ The wizard titles its screens from this table and the scripted path prints its
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
-from acctctl.i18n import _
+from acctctl.i18n import _, ngettext
 
 TOTAL = 8
 
 
 @dataclass(frozen=True, slots=True)
 class Step:
+    """One documented step: its number, its title, and what it collects or shows
+    (``needs``), by which the flow runner finds the step's handler."""
+
     number: int
     title: str
     needs: str
@@ -42,5 +46,26 @@ STEPS: tuple[Step, ...] = (
 )
 
 
-def step(number: int) -> Step:
-    return STEPS[number - 1]
+BY_NEED = {s.needs: s for s in STEPS}
+
+
+def step(needs: str) -> Step:
+    """The step that collects or shows ``needs`` (``"csn"``, ``"partner"``…)."""
+    return BY_NEED[needs]
+
+
+def after(current: Step) -> Step | None:
+    return STEPS[current.number] if current.number < TOTAL else None
+
+
+def before(current: Step) -> Step:
+    return STEPS[current.number - 2] if current.number > 1 else current
+
+
+def shown_within(propagation: timedelta) -> str:
+    """Step 8's promise: when the contract details show the change. The vendor says "at
+    least one hour"; a store set to a shorter delay (``propagation_minutes``) says its own."""
+    minutes = int(propagation.total_seconds() // 60)
+    if minutes >= 60:
+        return _("can take at least one hour")
+    return ngettext("can take {n} minute", "can take {n} minutes", minutes).format(n=minutes)

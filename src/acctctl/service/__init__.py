@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     )
     from acctctl.service.bulk import batches, change_batch
     from acctctl.service.change import (
+        REMEDIES,
         ChangePlan,
         ChangeResult,
         ResultStatus,
@@ -76,6 +77,7 @@ _MISSING = object()
 __all__ = [
     "CHANGE_STATUS_LABELS",
     "DEFAULT_PROPAGATION",
+    "REMEDIES",
     "SUPPORT_LEVELS",
     "ChangePlan",
     "ChangeResult",

@@ -8,47 +8,35 @@ input all become ``CancelledError`` (exit 130).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
-from acctctl.errors import CancelledError
+from acctctl.flow.prompter import Option, Prompter, Validator, cancelled
 from acctctl.i18n import _
 from acctctl.output import inert
 
 T = TypeVar("T")
 
-Validator = Callable[[str], str | None]
-"""Returns None when the text is acceptable, else the sentence saying what is wrong."""
-
-
-@dataclass(frozen=True, slots=True)
-class Option(Generic[T]):
-    """One answer of a ``select``; a ``disabled`` option is shown with its reason."""
-
-    title: str
-    value: T
-    disabled: str | None = None
-
-
-class Prompter(Protocol):
-    def select(self, message: str, options: Sequence[Option[T]], default: T | None = None) -> T:
-        """One of the enabled options' values."""
-        ...
-
-    def text(self, message: str, default: str = "", validate: Validator | None = None) -> str: ...
-
-    def confirm(self, message: str, default: bool = False) -> bool: ...
-
-
-def cancelled() -> CancelledError:
-    return CancelledError(_("Cancelled; nothing was written."))
+__all__ = ["Option", "Prompter", "QuestionaryPrompter", "Validator", "confirm"]
 
 
 class QuestionaryPrompter:
-    """Questions at a terminal, drawn by questionary on the current prompt_toolkit session."""
+    """Questions at a terminal, drawn by questionary on the current prompt_toolkit session.
+    ``flag`` (the flag that answers without prompts) is not needed here.
 
-    def select(self, message: str, options: Sequence[Option[T]], default: T | None = None) -> T:
+    Every yes/no question of the program is asked by ``confirm`` below: the one place
+    that knows how a yes and a no are typed."""
+
+    interactive = True
+
+    def select(
+        self,
+        message: str,
+        options: Sequence[Option[T]],
+        default: T | None = None,
+        *,
+        flag: str = "",
+    ) -> T:
         import questionary
 
         if not any(option.disabled is None for option in options):
@@ -82,7 +70,14 @@ class QuestionaryPrompter:
         )
         return options[int(_ask(question))].value
 
-    def text(self, message: str, default: str = "", validate: Validator | None = None) -> str:
+    def text(
+        self,
+        message: str,
+        default: str = "",
+        validate: Validator | None = None,
+        *,
+        flag: str = "",
+    ) -> str:
         import questionary
 
         def check(answer: str) -> bool | str:
@@ -94,7 +89,7 @@ class QuestionaryPrompter:
         question = questionary.text(inert(message), default=default, validate=check)
         return str(_ask(question))
 
-    def confirm(self, message: str, default: bool = False) -> bool:
+    def confirm(self, message: str, default: bool = False, *, flag: str = "") -> bool:
         import questionary
 
         question = questionary.confirm(inert(message), default=default, auto_enter=True)

@@ -15,7 +15,7 @@ from acctctl.i18n import _, format_number, ngettext
 from acctctl.output import console, err, inert, table
 from acctctl.rules import Reason
 from acctctl.service import SubscriptionView
-from acctctl.steps import step
+from acctctl.steps import Step
 from acctctl.tables import Column
 
 
@@ -47,7 +47,7 @@ ROLES = {
 }
 
 
-def heading(number: int) -> None:
+def heading(at: Step) -> None:
     """The step's title on a rule; a title wider than the screen (the vendor's French
     ones are long) is printed whole, wrapped, above the rule rather than cut."""
     from rich.cells import cell_len
@@ -55,7 +55,7 @@ def heading(number: int) -> None:
 
     screen = console()
     screen.print()
-    title = step(number).heading()
+    title = at.heading()
     if cell_len(title) + 2 > screen.width:
         screen.print(Text(title, style="bold"))
         screen.rule()
@@ -177,8 +177,9 @@ def subscription_label(view: SubscriptionView, width: int = PRODUCT_WIDTH) -> st
 
 
 def blocked_text(view: SubscriptionView) -> str | None:
-    """Why a subscription cannot be chosen, in words (the codes are for scripts)."""
-    if view.eligible or only_auto_renew(view):
+    """Why a subscription's partner cannot change now, in words (the codes are for
+    scripts); None when Actions can make it change (eligible, pending, auto-renew)."""
+    if view.eligible or only_auto_renew(view) or view.pending is not None:
         return None
     return presentation.reason_labels(view.reasons)
 
@@ -195,13 +196,7 @@ def subscription_choices(
     from acctctl.tables import cell_width, terminal_width
 
     room = (terminal_width() - 6) if room is None else room  # questionary's " »  - "
-    notes = {
-        v.subscription.id: (
-            # step 4 offers to turn it off: the label is enough here
-            f"({presentation.reason_label('auto-renew')})" if only_auto_renew(v) else ""
-        )
-        for v in views
-    }
+    notes = {v.subscription.id: _note(v) for v in views}
     why = {v.subscription.id: blocked_text(v) for v in views}
     note_width = max(
         [
@@ -247,6 +242,21 @@ def subscription_choices(
             label += "  " + notes[sub.id]
         choices.append((label, why[sub.id]))
     return choices
+
+
+def _note(view: SubscriptionView) -> str:
+    """What the step-3 row says besides its columns: the pending change (partner and time:
+    Actions offers to withdraw it), or automatic renewal (Actions offers to turn it off)."""
+    if view.pending is not None:
+        from acctctl.local_time import local_time
+
+        # Not glued: an option's title goes to questionary as it is.
+        return _("(pending: {name} from {when})").format(
+            name=view.name(view.pending.to), when=local_time(view.pending.effective_at)
+        )
+    if only_auto_renew(view):
+        return f"({presentation.reason_label('auto-renew')})"
+    return ""
 
 
 def _short_holder(view: SubscriptionView) -> str:

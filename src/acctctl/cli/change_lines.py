@@ -1,0 +1,141 @@
+"""The flow without prompts, shown: ``Step N/8 — title: detail`` lines on stderr and
+one result per subscription on stdout (a tab-separated line, or a JSON Lines object).
+
+This is the ``Display`` the runner gets with ``--yes`` / ``--dry-run``; the wizard's
+screens are the other one. Step lines are dropped with ``--json`` and while a progress
+bar stands for them (``quiet``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from acctctl.domain import Partner, User
+from acctctl.errors import AcctctlError
+from acctctl.i18n import _
+from acctctl.local_time import moment
+from acctctl.output import err, inert, out, print_json_line
+from acctctl.rules import Reason
+from acctctl.service import (
+    ChangePlan,
+    ChangeResult,
+    Context,
+    SubscriptionDetail,
+    SubscriptionView,
+    error_result,
+)
+from acctctl.service.context import _iso as iso
+from acctctl.service.views import NoticeView
+from acctctl.steps import Step, shown_within, step
+
+
+class StepLines:
+    def __init__(self, ctx: Context, *, json_: bool, quiet: bool, dry_run: bool) -> None:
+        self.ctx = ctx
+        self.dry_run = dry_run
+        self.json = json_
+        self.quiet = quiet or json_
+        self.per_id = True  # False while a progress bar stands for steps 3 to 8
+        self.on_result: Callable[[], None] = lambda: None  # the progress bar's advance
+
+    def line(self, at: Step, detail: str, *, per_id: bool = True) -> None:
+        if self.quiet or (per_id and not self.per_id):
+            return
+        err(_("{heading}: {detail}").format(heading=at.heading(), detail=inert(detail)))
+
+    def heading(self, at: Step) -> None:
+        pass
+
+    def csn(self, at: Step, csn: str, given: bool, notices: Sequence[NoticeView]) -> None:
+        self.line(at, _("new partner's account number {csn}").format(csn=csn), per_id=False)
+
+    def notice(self, notice: NoticeView) -> str:
+        return notice.notice.partner
+
+    def signed_in(self, at: Step, user: User, ctx: Context) -> None:
+        self.line(at, _("signed in as {email}").format(email=user.email), per_id=False)
+
+    def subscription(self, at: Step, view: SubscriptionView) -> None:
+        self.line(at, _("subscription {id}").format(id=view.subscription.id))
+
+    def rows(self, views: Sequence[SubscriptionView]) -> list[str]:
+        return [v.subscription.id for v in views]
+
+    def actions(self, at: Step, view: SubscriptionView) -> None:
+        self.line(at, _("Update reseller information"))
+
+    def details(self, detail: SubscriptionDetail) -> None:
+        pass
+
+    def note(self, text: str, *, strong: bool = False) -> None:
+        if not self.quiet:
+            err(inert(text))
+
+    def reasons(self, reasons: Sequence[Reason]) -> str:
+        return ",".join(r.code for r in reasons)
+
+    def announce(self, sub_id: str, partner: Partner) -> None:
+        self.line(step("subscription"), _("subscription {id}").format(id=sub_id))
+        self.line(step("action"), _("Update reseller information"))
+        self.found(step("partner"), partner)
+        self.partner(step("confirmation"), partner)
+
+    def found(self, at: Step, partner: Partner) -> None:
+        self.line(at, _("found {name} ({csn})").format(name=partner.name, csn=partner.csn))
+
+    def partner(self, at: Step, partner: Partner) -> None:
+        if self.dry_run:  # --dry-run never says --yes: it was not given
+            self.line(at, _("partner shown; dry run, nothing will be submitted"))
+        else:
+            self.line(at, _("partner confirmed by --yes"))
+
+    def review(self, at: Step, plan: ChangePlan, dry_run: bool) -> None:
+        pass
+
+    def problem(self, subject: str, error: AcctctlError) -> None:
+        self.result(step("change"), error_result(subject[:80], error, error.exit_code), False)
+
+    def result(self, at: Step, result: ChangeResult, dry_run: bool) -> None:
+        self.on_result()
+        review = step("submission")
+        if self.json:
+            print_json_line(result.to_json())
+            return
+        if result.status == "submitted":
+            change = result.change
+            assert change is not None
+            self.line(review, _("submitted change {id}").format(id=change.id))
+            self.line(
+                at,
+                _(
+                    "change {id}: the contract details show the new partner from {when} "
+                    "(it {can_take})."
+                ).format(
+                    id=change.id,
+                    when=moment(change.effective_at, self.ctx.now),
+                    can_take=shown_within(self.ctx.propagation),
+                ),
+            )
+            # The result line is for scripts: the same in every language and zone (SPEC §8).
+            out(f"{result.subscription}\t{result.status}\t{change.id}\t{iso(change.effective_at)}")
+        elif result.status == "would-submit":
+            self.line(review, _("every check passed; dry run: nothing submitted"))
+            out(f"{result.subscription}\t{result.status}")
+        elif result.status == "unchanged":
+            detail = result.change.id if result.change is not None else ""
+            self.line(
+                review, _("nothing to submit: the contract already has or awaits this partner")
+            )
+            out(f"{result.subscription}\t{result.status}\t{detail}")
+        elif result.status == "rejected":
+            codes = ",".join(r.code for r in result.reasons)
+            self.line(review, _("not submitted: {codes}").format(codes=codes))
+            out(f"{result.subscription}\t{result.status}\t{codes}")
+            for reason in result.reasons:
+                why = _("{heading}: {detail}").format(
+                    heading=reason.code, detail=inert(reason.message)
+                )
+                err("  " + _("{heading}: {detail}").format(heading=result.subscription, detail=why))
+        else:
+            out(f"{inert(result.subscription)}\t{result.status}\t{result.code or 'internal'}")
+            err(_("acctctl: {message}").format(message=inert(result.message or "")))

@@ -1,0 +1,17 @@
+"""The partner change flow: one runner over the eight steps, asked through a Prompter."""
+
+from __future__ import annotations
+
+from acctctl.flow.prompter import Option, Prompter, ScriptedPrompter, Validator
+from acctctl.flow.runner import Display, Request, Runner, run_change
+
+__all__ = [
+    "Display",
+    "Option",
+    "Prompter",
+    "Request",
+    "Runner",
+    "ScriptedPrompter",
+    "Validator",
+    "run_change",
+]
