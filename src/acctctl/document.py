@@ -28,6 +28,7 @@ every reference is a dict lookup, so 100,000 subscriptions stay fast.
 from __future__ import annotations
 
 import re
+from array import array
 from typing import Any
 
 from acctctl.document_fields import (
@@ -91,8 +92,12 @@ class _Parser:
         self.users: dict[str, int] = {}
         self.partners: dict[str, int] = {}
         self.contracts: dict[str, int] = {}
+        self.contract_numbers: list[str] = []
         self.subscription_index: dict[str, int] = {}
-        self.subscriptions: dict[str, Subscription] = {}
+        # Per subscription, its contract's index (-1: new buying model). Compact on
+        # purpose: a streamed import keeps no million Subscription objects to check
+        # the few changes that name a subscription.
+        self.subscription_contract = array("l")
         self.changes: dict[str, int] = {}
         self.pending: dict[tuple[str, str], int] = {}
 
@@ -202,6 +207,7 @@ class _Parser:
         record = _record(value, place, _CONTRACT_KEYS)
         number = _id(record["number"], f"{place}.number")
         self.unique(self.contracts, number, index, "contracts", f"{place}.number")
+        self.contract_numbers.append(number)
         return Contract(
             number,
             self.user(record["manager"], f"{place}.manager"),
@@ -257,7 +263,9 @@ class _Parser:
                 auto_renew=_bool(record["auto_renew"], f"{place}.auto_renew"),
                 partners=self.partner_list(record["partners"], f"{place}.partners"),
             )
-        self.subscriptions[id_] = subscription
+        self.subscription_contract.append(
+            -1 if subscription.contract is None else self.contracts[subscription.contract]
+        )
         return subscription
 
     def parse_notice(self, value: Any, place: str) -> Notice:
@@ -286,7 +294,7 @@ class _Parser:
             holder = ("contract", contract)
         else:
             subscription = _id(record["subscription"], f"{place}.subscription")
-            known = self.subscriptions.get(subscription)
+            known = self.subscription_index.get(subscription)
             if known is None:
                 raise DocumentError(
                     f"{place}.subscription",
@@ -294,13 +302,14 @@ class _Parser:
                         value=shown(subscription)
                     ),
                 )
-            if known.contract is not None:
+            owner = self.subscription_contract[known]
+            if owner >= 0:
                 raise DocumentError(
                     f"{place}.subscription",
                     _(
                         "subscription {id} belongs to contract {number}: "
                         "its change must name the contract"
-                    ).format(id=subscription, number=known.contract),
+                    ).format(id=subscription, number=self.contract_numbers[owner]),
                 )
             holder = ("subscription", subscription)
         before = _list(record["from"], f"{place}.from")

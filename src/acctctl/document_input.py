@@ -16,9 +16,12 @@ both refuse the same things with one sentence naming the place:
 from __future__ import annotations
 
 import json
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from acctctl.errors import DocumentError, UsageError
 from acctctl.i18n import _, format_number
@@ -33,7 +36,7 @@ class _Duplicated(dict[str, Any]):
     key: str = ""
 
 
-def _objects() -> tuple[list[_Duplicated], Any]:
+def duplicate_finder() -> tuple[list[_Duplicated], Any]:
     """A decoder hook, and the list of objects it found naming a key twice."""
     found: list[_Duplicated] = []
 
@@ -54,25 +57,25 @@ def _objects() -> tuple[list[_Duplicated], Any]:
     return found, make
 
 
-def _key_in_place(key: str) -> str:
+def key_in_place(key: str) -> str:
     return key if key.isascii() and key.isidentifier() and len(key) <= 40 else shown(key)
 
 
-def _first_duplicate(data: Any) -> DocumentError | None:
+def first_duplicate(data: Any, place: str = "") -> DocumentError | None:
     """The first object, in document order, that names a key twice (iterative: the
-    decoder's own depth limit is the only limit)."""
-    stack: list[tuple[Any, str]] = [(data, "")]
+    decoder's own depth limit is the only limit); ``place`` is where ``data`` is."""
+    stack: list[tuple[Any, str]] = [(data, place)]
     while stack:
         value, place = stack.pop()
         if isinstance(value, dict):
             if isinstance(value, _Duplicated):
-                key = _key_in_place(value.key)
+                key = key_in_place(value.key)
                 return DocumentError(
                     f"{place}.{key}" if place else key,
                     _("the key appears more than once in this object"),
                 )
             children = [
-                (v, f"{place}.{_key_in_place(k)}" if place else _key_in_place(k))
+                (v, f"{place}.{key_in_place(k)}" if place else key_in_place(k))
                 for k, v in value.items()
             ]
             stack.extend(reversed(children))
@@ -91,44 +94,94 @@ class UndecodableError(UsageError):
         self.problem = problem
 
 
+def holds_nul(name: str) -> UndecodableError:
+    return UndecodableError(name, _("it holds NUL bytes, which no JSON text holds"))
+
+
+def not_utf8(name: str, byte: int, position: int) -> UndecodableError:
+    problem = _("it is not UTF-8 text (byte {byte} at position {position})")
+    return UndecodableError(name, problem.format(byte=f"0x{byte:02x}", position=position))
+
+
+def not_json(name: str, exc: json.JSONDecodeError, line: int, column: int) -> UndecodableError:
+    """``exc``'s problem, placed at ``line`` and ``column`` of the whole text."""
+    from acctctl.problems import json_problem
+
+    what, at_line, at_column = json_problem(exc), format_number(line), format_number(column)
+    problem = _("it is not valid JSON ({problem} at line {line}, column {column})")
+    message = _("{name} is not JSON: {problem} (line {line}, column {col}).")
+    return UndecodableError(
+        name,
+        problem.format(problem=what, line=at_line, column=at_column),
+        message.format(name=name, problem=what, line=at_line, col=at_column),
+    )
+
+
+def too_deep(name: str) -> UndecodableError:
+    message = _("{name} is nested too deeply to be an account document.")
+    return UndecodableError(name, _("it is nested too deeply"), message.format(name=name))
+
+
 def decode_json(raw: bytes, name: str) -> Any:
     """The JSON value of ``raw`` (from ``name``, for messages).
 
     Raises ``UndecodableError`` for bytes that are not JSON text, ``DocumentError``
     for a key named twice in one object."""
     if b"\0" in raw:
-        raise UndecodableError(name, _("it holds NUL bytes, which no JSON text holds"))
+        raise holds_nul(name)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        problem = _("it is not UTF-8 text (byte {byte} at position {position})")
-        raise UndecodableError(
-            name, problem.format(byte=f"0x{raw[exc.start]:02x}", position=exc.start)
-        ) from None
-    found, make = _objects()
+        raise not_utf8(name, raw[exc.start], exc.start) from None
+    found, make = duplicate_finder()
     try:
         data = json.loads(text, object_pairs_hook=make)
     except json.JSONDecodeError as exc:
-        from acctctl.problems import json_problem
-
-        what, line, column = json_problem(exc), format_number(exc.lineno), format_number(exc.colno)
-        problem = _("it is not valid JSON ({problem} at line {line}, column {column})")
-        message = _("{name} is not JSON: {problem} (line {line}, column {col}).")
-        raise UndecodableError(
-            name,
-            problem.format(problem=what, line=line, column=column),
-            message.format(name=name, problem=what, line=line, col=column),
-        ) from None
+        raise not_json(name, exc, exc.lineno, exc.colno) from None
     except RecursionError:
-        message = _("{name} is nested too deeply to be an account document.")
-        raise UndecodableError(
-            name, _("it is nested too deeply"), message.format(name=name)
-        ) from None
+        raise too_deep(name) from None
     if found:  # only then is the document walked, to name the first one's place
-        duplicate = _first_duplicate(data)
+        duplicate = first_duplicate(data)
         if duplicate is not None:
             raise duplicate
     return data
+
+
+@contextmanager
+def opened_source(source: str) -> Iterator[tuple[IO[bytes], str]]:
+    """FILE, or standard input for ``-``, open to be read as it goes (``store import``
+    of a million subscriptions), and the name to give it; refused as ``read_source``
+    refuses it. Errors while reading are ``read_problem``'s."""
+    if source == "-":
+        yield _stdin(), _("standard input")
+        return
+    from acctctl.store.files import NotRegularFileError, open_regular
+
+    try:
+        fd = open_regular(Path(source))
+    except FileNotFoundError:
+        raise UsageError(_("No such file: {file}").format(file=source)) from None
+    except NotRegularFileError as exc:
+        raise UsageError(
+            _("Cannot read {file}: {problem}").format(file=source, problem=exc.strerror)
+        ) from None
+    except OSError as exc:
+        raise read_problem(source, exc) from None
+    with os.fdopen(fd, "rb") as stream:
+        yield stream, source
+
+
+def read_problem(source: str, exc: OSError) -> UsageError:
+    """An error met while reading FILE (or standard input, for ``-``)."""
+    from acctctl.problems import os_problem
+
+    if source == "-":
+        return UsageError(
+            _("Cannot read standard input: {problem}").format(problem=os_problem(exc))
+        )
+    return UsageError(
+        _("Cannot read {file}: {problem}").format(file=source, problem=os_problem(exc))
+    )
 
 
 def read_source(source: str) -> tuple[bytes, str]:
@@ -146,15 +199,12 @@ def read_source(source: str) -> tuple[bytes, str]:
             _("Cannot read {file}: {problem}").format(file=source, problem=exc.strerror)
         ) from None
     except OSError as exc:
-        from acctctl.problems import os_problem
-
-        raise UsageError(
-            _("Cannot read {file}: {problem}").format(file=source, problem=os_problem(exc))
-        ) from None
+        raise read_problem(source, exc) from None
 
 
-def _read_stdin() -> bytes:
-    """Standard input to its end, stopping at the first NUL byte (``< /dev/zero``)."""
+def _stdin() -> IO[bytes]:
+    """Standard input's bytes, unless it is closed or a terminal (nobody would type
+    a document)."""
     from acctctl.output import is_terminal
 
     stream = sys.stdin
@@ -162,17 +212,18 @@ def _read_stdin() -> bytes:
         raise UsageError(_("`-` reads standard input, but it is closed."))
     if is_terminal(stream):
         raise UsageError(_("`-` reads standard input, but it is a terminal."))
+    return stream.buffer
+
+
+def _read_stdin() -> bytes:
+    """Standard input to its end, stopping at the first NUL byte (``< /dev/zero``)."""
+    stream = _stdin()
     chunks: list[bytes] = []
     try:
-        while chunk := stream.buffer.read(_CHUNK):
+        while chunk := stream.read(_CHUNK):
             if b"\0" in chunk:
-                problem = _("it holds NUL bytes, which no JSON text holds")
-                raise UndecodableError(_("standard input"), problem)
+                raise holds_nul(_("standard input"))
             chunks.append(chunk)
     except OSError as exc:
-        from acctctl.problems import os_problem
-
-        raise UsageError(
-            _("Cannot read standard input: {problem}").format(problem=os_problem(exc))
-        ) from None
+        raise read_problem("-", exc) from None
     return b"".join(chunks)

@@ -180,9 +180,10 @@ class AccountDocument:
 
 @dataclass(slots=True)
 class DocumentStream:
-    """The whole account as sections read one after another (``store export`` of a
-    million subscriptions): each iterable is read once, in this order, so a section may
-    come from a cursor while the previous one is written."""
+    """The whole account as sections read one after another (``store export`` and
+    ``store import`` of a million subscriptions): each iterable is read once, in this
+    order, so a section may come from a cursor or a file while the previous one is
+    written. Reading a section may raise (an imported document found wrong further on)."""
 
     account: Account
     users: Iterable[User]
@@ -192,6 +193,24 @@ class DocumentStream:
     notices: Iterable[Notice]
     changes: Iterable[Change]
     history: Iterable[HistoryEvent]
+    # ``AccountDocument.last_change_number``; an import knows it only once ``history``
+    # has been read to its end, so read it after the sections.
+    last_change_number: int = 0
+
+    def collect(self) -> AccountDocument:
+        """Every section read, in order, into one document (the JSON-file store)."""
+        document = AccountDocument(
+            self.account,
+            list(self.users),
+            list(self.partners),
+            list(self.contracts),
+            list(self.subscriptions),
+            list(self.notices),
+            list(self.changes),
+            list(self.history),
+        )
+        document.last_change_number = self.last_change_number
+        return document
 
     @staticmethod
     def of(document: AccountDocument) -> DocumentStream:
@@ -204,4 +223,5 @@ class DocumentStream:
             document.notices,
             document.changes,
             document.history,
+            document.last_change_number,
         )

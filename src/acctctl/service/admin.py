@@ -5,6 +5,7 @@ from __future__ import annotations
 from acctctl.domain import (
     AccountDocument,
     Change,
+    DocumentStream,
     Terms,
     User,
 )
@@ -196,15 +197,33 @@ def check_invariants(ctx: Context) -> list[str]:
 
 
 def replace_store(
-    ctx: Context, document: AccountDocument, *, force: bool, sandbox: bool = False
+    ctx: Context,
+    document: AccountDocument | DocumentStream,
+    *,
+    force: bool,
+    sandbox: bool = False,
 ) -> None:
     """`store init` / `store import`: replacing an existing account takes its primary admin
     (and, on a shared store, the store's owner). A document that brings its history must
-    bring an intact one."""
-    if document.history:
+    bring an intact one. A stream (``store import``) is validated as the store reads it,
+    and wholly before any refusal of the store's: a wrong document is reported first,
+    as when it was read whole."""
+    if isinstance(document, AccountDocument) and document.history:
         broken = verify(document.changes, document.history)
         if broken:
             raise DocumentError("history", broken[0])
+    try:
+        _may_replace(ctx, force=force)
+    except BaseException:
+        if isinstance(document, DocumentStream):
+            from acctctl.document_import import drain
+
+            drain(document)
+        raise
+    ctx.store.replace(document, force=force, sandbox=sandbox)
+
+
+def _may_replace(ctx: Context, *, force: bool) -> None:
     store = ctx.store
     if store.exists():
         identity = store.identity()
@@ -228,4 +247,3 @@ def replace_store(
                     "Only the account's primary admin may replace the whole store; {email} is not."
                 ).format(email=shown_identity(actor or ""))
             )
-    store.replace(document, force=force, sandbox=sandbox)

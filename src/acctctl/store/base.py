@@ -216,10 +216,14 @@ class Store(Protocol):
         when it raises."""
         ...
 
-    def replace(self, document: AccountDocument, *, force: bool, sandbox: bool = False) -> None:
+    def replace(
+        self, document: AccountDocument | DocumentStream, *, force: bool, sandbox: bool = False
+    ) -> None:
         """Create the store holding ``document`` (``store init``/``import``), atomically.
-        Refuses an existing store unless ``force`` (StoreExistsError). The document is
-        already validated; without a history, one is started from its changes."""
+        Refuses an existing store unless ``force`` (StoreExistsError). A whole document
+        is already validated; a stream (``store import``) is validated as it is read,
+        once, in section order, inside the transaction, so a problem it raises leaves
+        the store as it was. Without a history, one is started from its changes."""
         ...
 
     def identity(self) -> Identity | None:

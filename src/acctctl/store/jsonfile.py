@@ -25,7 +25,7 @@ from pathlib import Path
 
 from acctctl.document import document_to_json, parse_document
 from acctctl.document_input import UndecodableError, decode_json
-from acctctl.domain import FORMAT, AccountDocument
+from acctctl.domain import FORMAT, AccountDocument, DocumentStream
 from acctctl.errors import DocumentError, StoreError, StoreMissingError
 from acctctl.history import chain_of
 from acctctl.i18n import _
@@ -111,7 +111,11 @@ class JsonFileStore:
     def clock(self) -> None:
         return None
 
-    def replace(self, document: AccountDocument, *, force: bool, sandbox: bool = False) -> None:
+    def replace(
+        self, document: AccountDocument | DocumentStream, *, force: bool, sandbox: bool = False
+    ) -> None:
+        if isinstance(document, DocumentStream):
+            document = document.collect()  # one file written whole: read it all first
         try:
             ensure_private_dir(self.path.parent)
         except OSError as exc:

@@ -33,7 +33,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext, supp
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from acctctl.domain import AccountDocument
+from acctctl.domain import AccountDocument, DocumentStream
 from acctctl.errors import (
     AcctctlError,
     StoreCorruptError,
@@ -120,7 +120,9 @@ class PostgresStore:
         with self._transaction(_WRITE, lock=True) as db:
             return team.remove_member(db, login)
 
-    def replace(self, document: AccountDocument, *, force: bool, sandbox: bool = False) -> None:
+    def replace(
+        self, document: AccountDocument | DocumentStream, *, force: bool, sandbox: bool = False
+    ) -> None:
         with self._transaction(_WRITE, lock=True, ready=False) as db:
             version = self._migrate(db)
             missing = _missing_tables(db)

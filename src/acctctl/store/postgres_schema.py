@@ -24,6 +24,7 @@ from acctctl.domain import (
     AccountDocument,
     Change,
     Contract,
+    DocumentStream,
     HistoryEvent,
     Notice,
     Partner,
@@ -32,7 +33,7 @@ from acctctl.domain import (
 )
 from acctctl.history import chain_of
 from acctctl.store import postgres_functions
-from acctctl.store.memory import issued_change_number, utc
+from acctctl.store.memory import change_number, utc
 
 if TYPE_CHECKING:
     from psycopg import Cursor
@@ -229,11 +230,14 @@ INSERT_CHANGE = (
 # --- writing a whole document ---------------------------------------------------------
 
 
-def copy_document(cursor: Cursor[Any], document: AccountDocument) -> None:
+def copy_document(cursor: Cursor[Any], source: AccountDocument | DocumentStream) -> None:
     """Write a whole document into empty tables with COPY (inside the caller's transaction).
 
-    Parents before children, so every foreign key holds row by row.
+    Parents before children, so every foreign key holds row by row. A stream is read
+    as it is copied: one that raises part way (an imported document found wrong) leaves
+    the caller's transaction to roll back.
     """
+    document = source if isinstance(source, DocumentStream) else DocumentStream.of(source)
     account: Account = document.account
     cursor.execute(
         "INSERT INTO acctctl_account (id, csn, name) VALUES (1, %s, %s)",
@@ -282,16 +286,19 @@ def copy_document(cursor: Cursor[Any], document: AccountDocument) -> None:
         "COPY acctctl_changes (id, contract, subscription, from_partners, to_partner, by_user,"
         " submitted_at, effective_at, status) FROM STDIN"
     ) as copy:
-        for change in document.changes:
+        changes = list(document.changes)  # a few per contract at most; the chain needs them
+        for change in changes:
             copy.write_row(change_row(change))
+    history = list(document.history)  # read to its end: last_change_number is known now
+    issued = max([document.last_change_number, *(change_number(c.id) for c in changes)])
     # The sequence never goes back: ids go on from a replaced account's (issue 14).
     cursor.execute(
         "SELECT setval('acctctl_change_number', greatest(%(n)s, issued, 1), greatest(%(n)s, issued)"
         " > 0) FROM (SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS issued"
         " FROM acctctl_change_number) AS sequence",
-        {"n": issued_change_number(document)},
+        {"n": issued},
     )
-    copy_history(cursor, chain_of(document.changes, document.history))
+    copy_history(cursor, chain_of(changes, history))
 
 
 # --- integrity ------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from acctctl.domain import AccountDocument
+from acctctl.domain import AccountDocument, DocumentStream
 from acctctl.errors import StoreError, StoreMissingError
 from acctctl.i18n import _
 from acctctl.store.base import StoreReader, StoreWriter
@@ -110,11 +110,14 @@ class SqliteStore:
     def clock(self) -> None:
         return None
 
-    def replace(self, document: AccountDocument, *, force: bool, sandbox: bool = False) -> None:
+    def replace(
+        self, document: AccountDocument | DocumentStream, *, force: bool, sandbox: bool = False
+    ) -> None:
+        created = False
         with self._errors():
             try:
                 ensure_private_dir(self.path.parent)
-                create_private_file(self.path)
+                created = create_private_file(self.path)
             except OSError as exc:
                 raise StoreError(
                     _("Cannot create the store at {where}: {problem}.").format(
@@ -130,6 +133,15 @@ class SqliteStore:
                         raise store_exists(self.where())
                     clear(connection)
                     insert_document(connection, document, sandbox=sandbox)
+            except BaseException:
+                # A streamed document found wrong part way: rolled back, and a store file
+                # made for it taken away again, so nothing is left written.
+                connection.close()
+                if created:
+                    for side in ("", "-wal", "-shm", "-journal"):
+                        with suppress(FileNotFoundError):
+                            os.unlink(f"{self.path}{side}")
+                raise
             finally:
                 connection.close()
 

@@ -10,11 +10,16 @@ it was imported. Dates are ISO text, moments ISO 8601 UTC text with their offset
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
+from itertools import islice
+from typing import TypeVar
 
-from acctctl.domain import AccountDocument, HistoryEvent
+from acctctl.domain import AccountDocument, DocumentStream, HistoryEvent
 from acctctl.history import chain_of, synthesize
-from acctctl.store.memory import issued_change_number, utc
+from acctctl.store.memory import change_number, utc
+
+T = TypeVar("T")
 
 # "actl": tells an acctctl store from any other SQLite file.
 APPLICATION_ID = 0x6163746C
@@ -189,66 +194,86 @@ def clear(connection: sqlite3.Connection) -> None:
     # change_sequence is kept: ids go on from the replaced account's (issue 14).
 
 
+def _chunks(items: Iterable[T], size: int = 1000) -> Iterator[list[T]]:
+    """``items`` a thousand at a time: a streamed import holds a chunk, not the account."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
 def insert_document(
-    connection: sqlite3.Connection, document: AccountDocument, *, sandbox: bool = False
+    connection: sqlite3.Connection,
+    document: AccountDocument | DocumentStream,
+    *,
+    sandbox: bool = False,
 ) -> None:
-    """Write a whole document into empty tables (inside the caller's transaction)."""
+    """Write a whole document into empty tables (inside the caller's transaction),
+    section by section and a chunk at a time: a stream that raises part way (an
+    imported document found wrong) leaves the caller's transaction to roll back."""
+    stream = document if isinstance(document, DocumentStream) else DocumentStream.of(document)
     run = connection.executemany
     connection.execute(
         "INSERT INTO account (id, csn, name) VALUES (1, ?, ?)",
-        (document.account.csn, document.account.name),
+        (stream.account.csn, stream.account.name),
     )
     run(
         "INSERT INTO users (email, ord, name, role) VALUES (?, ?, ?, ?)",
-        ((u.email, i, u.name, u.role) for i, u in enumerate(document.users)),
+        ((u.email, i, u.name, u.role) for i, u in enumerate(stream.users)),
     )
     run(
         "INSERT INTO partners (csn, ord, name, city, country, email, active)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
             (p.csn, i, p.name, p.city, p.country, p.email, int(p.active))
-            for i, p in enumerate(document.partners)
+            for i, p in enumerate(stream.partners)
         ),
     )
-    run(
-        "INSERT INTO contracts (number, ord, manager, term_end, auto_renew, agreement)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (
-            (c.number, i, c.manager, day(c.term_end), int(c.auto_renew), c.agreement)
-            for i, c in enumerate(document.contracts)
-        ),
-    )
-    run(
-        "INSERT INTO contract_partners (contract, position, partner) VALUES (?, ?, ?)",
-        ((c.number, n, csn) for c in document.contracts for n, csn in enumerate(c.partners)),
-    )
-    run(
-        "INSERT INTO subscriptions"
-        " (id, ord, product, seats, plan, contract, manager, term_end, auto_renew)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
+    ord_ = 0
+    for contracts in _chunks(stream.contracts):
+        run(
+            "INSERT INTO contracts (number, ord, manager, term_end, auto_renew, agreement)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
             (
-                s.id,
-                i,
-                s.product,
-                s.seats,
-                s.plan,
-                s.contract,
-                s.manager,
-                None if s.term_end is None else day(s.term_end),
-                None if s.auto_renew is None else int(s.auto_renew),
-            )
-            for i, s in enumerate(document.subscriptions)
-        ),
-    )
-    run(
-        "INSERT INTO subscription_partners (subscription, position, partner) VALUES (?, ?, ?)",
-        ((s.id, n, csn) for s in document.subscriptions for n, csn in enumerate(s.partners)),
-    )
+                (c.number, i, c.manager, day(c.term_end), int(c.auto_renew), c.agreement)
+                for i, c in enumerate(contracts, ord_)
+            ),
+        )
+        run(
+            "INSERT INTO contract_partners (contract, position, partner) VALUES (?, ?, ?)",
+            ((c.number, n, csn) for c in contracts for n, csn in enumerate(c.partners)),
+        )
+        ord_ += len(contracts)
+    ord_ = 0
+    for subscriptions in _chunks(stream.subscriptions):
+        run(
+            "INSERT INTO subscriptions"
+            " (id, ord, product, seats, plan, contract, manager, term_end, auto_renew)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                (
+                    s.id,
+                    i,
+                    s.product,
+                    s.seats,
+                    s.plan,
+                    s.contract,
+                    s.manager,
+                    None if s.term_end is None else day(s.term_end),
+                    None if s.auto_renew is None else int(s.auto_renew),
+                )
+                for i, s in enumerate(subscriptions, ord_)
+            ),
+        )
+        run(
+            "INSERT INTO subscription_partners (subscription, position, partner) VALUES (?, ?, ?)",
+            ((s.id, n, csn) for s in subscriptions for n, csn in enumerate(s.partners)),
+        )
+        ord_ += len(subscriptions)
     run(
         "INSERT INTO notices (ord, received, partner, subject) VALUES (?, ?, ?, ?)",
-        ((i, day(n.received), n.partner, n.subject) for i, n in enumerate(document.notices)),
+        ((i, day(n.received), n.partner, n.subject) for i, n in enumerate(stream.notices)),
     )
+    changes = list(stream.changes)  # a few per contract at most; the chain needs them
     run(
         "INSERT INTO changes (id, ord, contract, subscription, holder, to_partner, by_user,"
         " submitted_at, effective_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -265,16 +290,17 @@ def insert_document(
                 moment(c.effective_at),
                 c.status,
             )
-            for i, c in enumerate(document.changes)
+            for i, c in enumerate(changes)
         ),
     )
     run(
         "INSERT INTO change_from (change, position, partner) VALUES (?, ?, ?)",
-        ((c.id, n, csn) for c in document.changes for n, csn in enumerate(c.from_)),
+        ((c.id, n, csn) for c in changes for n, csn in enumerate(c.from_)),
     )
+    history = list(stream.history)  # read to its end: last_change_number is known now
+    issued = max([stream.last_change_number, *(change_number(c.id) for c in changes)])
     connection.execute(
-        "UPDATE change_sequence SET last = max(last, ?) WHERE name = 'change'",
-        (issued_change_number(document),),
+        "UPDATE change_sequence SET last = max(last, ?) WHERE name = 'change'", (issued,)
     )
-    insert_history(connection, chain_of(document.changes, document.history))
+    insert_history(connection, chain_of(changes, history))
     set_sandbox(connection, sandbox)
