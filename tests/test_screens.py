@@ -143,7 +143,7 @@ def test_an_absurd_columns_value_draws_at_80(
 
 
 def wizard_screen(env: dict[str, str], width: int) -> tuple[list[str], list[str]]:
-    """The wizard walked at ``width`` columns up to the Submit question (then No: nothing
+    """The wizard walked at ``width`` columns up to the Submit question (then Esc: nothing
     is written), as the emulator shows it: the screen while step 3's list is open, and
     the screen at Submit."""
     screen = pyte.Screen(width, ROWS)
@@ -177,7 +177,7 @@ def wizard_screen(env: dict[str, str], width: int) -> tuple[list[str], list[str]
     until("Submit?")  # step 7
     child.expect(pexpect.TIMEOUT, timeout=1)
     stream.feed(child.before or b"")
-    child.send("n")
+    child.send("\x1b")  # Esc at the Submit menu: cancelled, nothing written
     child.expect(pexpect.EOF)
     child.close()
     return at_step_3, [line.rstrip() for line in screen.display]
