@@ -298,3 +298,28 @@ def test_dry_run_lines_never_mention_yes(ctx: Context, capsys: pytest.CaptureFix
         "72000000004\trejected\tauto-renew",
     ]
     assert changes(ctx) == []
+
+
+@pytest.mark.parametrize("columns", [60, 80, 100, 120])
+def test_step_3_pending_note_gives_way_before_an_id_or_a_date_is_cut(
+    ctx: Context, columns: int
+) -> None:
+    """The pending note shortens (name, then time) on a narrow screen: a row never runs
+    past the screen, so no date is cut, and ids and contract numbers stay whole."""
+    from acctctl.wizard.render import subscription_choices
+
+    with_pending(ctx)
+    views = list(service.list_subscriptions(ctx))
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("COLUMNS", str(columns))
+        choices = subscription_choices(views)
+    for (label, why), view in zip(choices, views, strict=True):
+        shown = "   " + label + (f"  ✗ {why}" if why else "")  # as questionary draws it
+        assert len(shown) <= columns, shown
+        assert view.subscription.id in label
+        if view.subscription.contract:
+            assert view.subscription.contract in label
+        if view.pending is not None:
+            assert "pending" in label
+            dates = re.findall(r"\d{4}-\d\d-\d\d[^)]*", label)
+            assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d \w+", d) for d in dates), label

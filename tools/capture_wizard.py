@@ -145,14 +145,14 @@ def main() -> int:
             env,
             "",
             [
-                (1, "New partner's account number:", ["Enter"]),
                 (None, "Who is signing in?", ["Enter"]),
+                (1, "New partner's account number:", ["Enter"]),
                 (2, "Select a subscription:", []),
                 (3, "Select a subscription:", ["Enter"]),
                 (4, "Actions:", ["Enter"]),
-                (5, "then Enter to Find:", ["Enter"]),
-                (6, "Is this the right partner?", ["y"]),
-                (7, "Submit?", ["y"]),
+                (5, "Enter another account number", ["Enter"]),
+                (6, "Is this the right partner?", ["Enter"]),
+                (7, "Submit?", ["Enter"]),
             ],
         )
         for number in range(1, 9):
@@ -165,12 +165,48 @@ def main() -> int:
             "72000000008 --csn 5550002222",
             [
                 (None, "Actions:", ["Enter"]),
-                (None, "Is this the right partner?", ["y"]),
+                (None, "Enter another account number", ["Enter"]),
+                (None, "Is this the right partner?", ["Enter"]),
                 (None, "Replace all 2 partners", ["y"]),
-                (7, "Submit?", ["n"]),
+                (7, "Submit?", ["Escape"]),
             ],
         )
         (options.out / "step-7-several-partners.txt").write_text(several[7], encoding="utf-8")
+
+        # Back: at step 6, Back returns to step 5 (its menu captured on the way back).
+        fresh_account()
+        back = walk(
+            {**env, "ACCTCTL_USER": "claire@dupont.example"},
+            "72000000001 --csn 5550002222",
+            [
+                (None, "Actions:", ["Enter"]),
+                (None, "Enter another account number", ["Enter"]),
+                (None, "Is this the right partner?", ["Down", "Down", "Enter"]),
+                (None, "right partner? Back", ["Escape"]),
+            ],
+        )
+        (options.out / "back-to-step-5.txt").write_text(back[0], encoding="utf-8")
+
+        # A pending change: step 3 marks the row, and its Actions offer to cancel it.
+        fresh_account()
+        subprocess.run(
+            [sys.executable, "-m", "acctctl", "partner", "change", "72000000001"]
+            + ["--csn", "5550002222", "--yes", "--quiet"],
+            env={**env, "ACCTCTL_USER": "claire@dupont.example"},
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+        pending = walk(
+            {**env, "ACCTCTL_USER": "claire@dupont.example"},
+            "--csn 5550004444",
+            [
+                (3, "Select a subscription:", ["Enter"]),
+                (4, "Actions:", ["Escape"]),
+            ],
+        )
+        (options.out / "pending-step-3.txt").write_text(pending[3], encoding="utf-8")
+        (options.out / "pending-step-4.txt").write_text(pending[4], encoding="utf-8")
     for path in sorted(options.out.glob("*.txt")):
         print(path.relative_to(ROOT))
     return 0

@@ -196,16 +196,22 @@ def subscription_choices(
     from acctctl.tables import cell_width, terminal_width
 
     room = (terminal_width() - 6) if room is None else room  # questionary's " »  - "
-    notes = {v.subscription.id: _note(v) for v in views}
     why = {v.subscription.id: blocked_text(v) for v in views}
-    note_width = max(
-        [
-            cell_width(notes[v.subscription.id])
-            + (cell_width(why[v.subscription.id] or "") + 3 if why[v.subscription.id] else 0)
-            for v in views
-        ],
-        default=0,
-    )
+
+    def noted(brevity: int) -> tuple[dict[str, str], int]:
+        notes = {v.subscription.id: _note(v, brevity) for v in views}
+        width = max(
+            [
+                cell_width(notes[v.subscription.id])
+                + (cell_width(why[v.subscription.id] or "") + 3 if why[v.subscription.id] else 0)
+                for v in views
+            ],
+            default=0,
+        )
+        return notes, width
+
+    brevity = 0
+    notes, note_width = noted(brevity)
     id_width = max((len(v.subscription.id) for v in views), default=0)
     longest = max((cell_width(v.subscription.product) for v in views), default=0)
     seats, long_holder = True, True
@@ -219,13 +225,18 @@ def subscription_choices(
     def fixed() -> int:
         return id_width + 2 + (11 if seats else 0) + 2 + holder_width() + 2 + note_width
 
-    for step_down in ("holder", "seats"):
+    # What gives way first on a narrow screen: the word "contract", the seats, then the
+    # pending note (its partner's name, then its time) — never an id or a date cut.
+    for step_down in ("holder", "seats", "note", "note"):
         if room - fixed() >= min(longest, 12):
             break
         if step_down == "holder":
             long_holder = False
-        else:
+        elif step_down == "seats":
             seats = False
+        else:
+            brevity += 1
+            notes, note_width = noted(brevity)
     width = max(min(product_width, longest, room - fixed()), 8)
     holders = holder_width()
     choices: list[tuple[str, str | None]] = []
@@ -244,15 +255,21 @@ def subscription_choices(
     return choices
 
 
-def _note(view: SubscriptionView) -> str:
+def _note(view: SubscriptionView, brevity: int = 0) -> str:
     """What the step-3 row says besides its columns: the pending change (partner and time:
-    Actions offers to withdraw it), or automatic renewal (Actions offers to turn it off)."""
+    Actions offers to withdraw it), or automatic renewal (Actions offers to turn it off).
+    ``brevity`` 1 leaves the partner's name out, 2 the time too (Actions shows both)."""
     if view.pending is not None:
         from acctctl.local_time import local_time
 
         # Not glued: an option's title goes to questionary as it is.
+        if brevity >= 2:
+            return _("(change pending)")
+        when = local_time(view.pending.effective_at)
+        if brevity == 1:
+            return _("(pending from {when})").format(when=when)
         return _("(pending: {name} from {when})").format(
-            name=view.name(view.pending.to), when=local_time(view.pending.effective_at)
+            name=view.name(view.pending.to), when=when
         )
     if only_auto_renew(view):
         return f"({presentation.reason_label('auto-renew')})"
