@@ -31,6 +31,7 @@ WIDTH, HEIGHT = 80, 50  # the width most terminals open at (issue 11)
 SOCKET = f"acctctl-capture-{os.getpid()}"  # a private tmux server, never the user's own
 SESSION = "wizard"
 DONE = "[acctctl exited "
+QUIET_CHANGE = ("--csn", "5550002222", "--yes", "--quiet")
 
 
 class Tmux:
@@ -190,8 +191,7 @@ def main() -> int:
         # A pending change: step 3 marks the row, and its Actions offer to cancel it.
         fresh_account()
         subprocess.run(
-            [sys.executable, "-m", "acctctl", "partner", "change", "72000000001"]
-            + ["--csn", "5550002222", "--yes", "--quiet"],
+            [sys.executable, "-m", "acctctl", "partner", "change", "72000000001", *QUIET_CHANGE],
             env={**env, "ACCTCTL_USER": "claire@dupont.example"},
             check=True,
             capture_output=True,

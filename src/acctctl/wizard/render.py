@@ -268,9 +268,7 @@ def _note(view: SubscriptionView, brevity: int = 0) -> str:
         when = local_time(view.pending.effective_at)
         if brevity == 1:
             return _("(pending from {when})").format(when=when)
-        return _("(pending: {name} from {when})").format(
-            name=view.name(view.pending.to), when=when
-        )
+        return _("(pending: {name} from {when})").format(name=view.name(view.pending.to), when=when)
     if only_auto_renew(view):
         return f"({presentation.reason_label('auto-renew')})"
     return ""
