@@ -211,6 +211,43 @@ def test_confirm_at_a_terminal(keys: str, expected: bool) -> None:
         assert confirm("Withdraw change CHG-000001?", default=True) is expected
 
 
+@pytest.mark.parametrize(
+    ("keys", "expected"),
+    [("oui" + ENTER, True), ("o" + ENTER, True), ("y" + ENTER, True), ("non" + ENTER, False)],
+    ids=["oui", "o", "y", "non"],
+)
+@pytest.mark.timeout(60)
+def test_confirm_in_french_takes_a_typed_word(keys: str, expected: bool) -> None:
+    """In French the confirm prompt is the catalog's (O/n) question: a typed word then
+    Enter; what follows the answer is left for the next question, not swallowed."""
+    from acctctl import i18n
+    from acctctl.wizard.prompts import confirm
+
+    i18n.set_language("fr")
+    try:
+        with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+            pipe.send_text(keys + "n" + ENTER)
+            assert confirm("Retirer la modification ?", default=False) is expected
+            assert confirm("Encore ?", default=True) is False
+    finally:
+        i18n.set_language("en")
+
+
+@pytest.mark.timeout(60)
+def test_confirm_in_french_esc_cancels() -> None:
+    from acctctl import i18n
+
+    i18n.set_language("fr")
+    try:
+        prompter = Recorder(later={"Retirer ?": ESC})
+        with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+            prompter.pipe = pipe
+            with pytest.raises(CancelledError):
+                prompter.confirm("Retirer ?")
+    finally:
+        i18n.set_language("en")
+
+
 @pytest.mark.timeout(60)
 def test_confirm_ctrl_c_raises_cancelled() -> None:
     from acctctl.wizard.prompts import confirm

@@ -90,6 +90,17 @@ class QuestionaryPrompter:
         return str(_ask(question))
 
     def confirm(self, message: str, default: bool = False, *, flag: str = "") -> bool:
+        """In English, questionary's own single-key ``(Y/n)`` question (y or n answers at
+        once). In any other language, the catalog's question (``(O/n)``, « Oui »/« Non »),
+        where ``o``/``oui``/``y`` or ``n``/``non`` is typed then Enter (``wizard.yes_no``):
+        a whole word answered by its first letter would leave the rest for the next
+        question."""
+        from acctctl.i18n import language
+
+        if language() != "en":
+            from acctctl.wizard.yes_no import yes_no_question
+
+            return bool(_ask(yes_no_question(inert(message), default)))
         import questionary
 
         question = questionary.confirm(inert(message), default=default, auto_enter=True)
