@@ -136,6 +136,7 @@ def test_eight_steps_from_nothing_to_a_submitted_change(env: dict[str, str]) -> 
     term.answer("Is this the right partner?", ENTER)
     term.answer("Submit?", ENTER)
     term.wait("Step 8/8 — Done")
+    term.answer("Close the confirmation window:", ENTER)  # Done
     assert term.exit_code() == 0
 
     text = term.text()
@@ -162,6 +163,7 @@ def test_no_at_step_6_then_back_at_step_7(env: dict[str, str]) -> None:
     term.answer("Submit?", DOWN + ENTER)  # Back to step 6
     term.answer("Is this the right partner?", ENTER)
     term.answer("Submit?", ENTER)
+    term.answer("Close the confirmation window:", ENTER)
     assert term.exit_code() == 0
 
     assert headings(term.text()) == [1, 2, 3, 4, 5, 6, 5, 6, 7, 6, 7, 8]
@@ -206,8 +208,32 @@ def test_arguments_fill_their_steps_and_the_wizard_still_asks_at_6_and_7(
     term.wait("to change only one of them, contact support")
     term.answer("Replace all 2 partners with Bureau Numérique Paris?", "y")
     term.answer("Submit?", ENTER)
+    term.answer("Close the confirmation window:", ENTER)
     assert term.exit_code() == 0
 
+    [change] = history(env)
+    assert (change["contract"], change["from"]) == ("110000000006", ["5550001111", "5550004444"])
+
+
+def test_in_french_the_yes_no_question_takes_oui_and_step_8_offers_terminer(
+    env: dict[str, str],
+) -> None:
+    term = Terminal(
+        env, "--lang", "fr", "--as", CLAIRE, "partner", "change", "72000000008", "--csn", BUREAU
+    )
+    term.answer("Actions", ENTER)
+    term.answer("5550002222", ENTER)  # Rechercher
+    term.answer("Est-ce le bon partenaire", ENTER)  # Oui : Suivant
+    term.wait("(o/N)")
+    term.child.send("oui" + ENTER)
+    term.wait("Oui")
+    term.answer("Soumettre", ENTER)
+    term.wait("Terminer")
+    term.child.send(ENTER)
+    assert term.exit_code() == 0
+
+    text = term.text()
+    assert "(y/N)" not in text and "Yes" not in text
     [change] = history(env)
     assert (change["contract"], change["from"]) == ("110000000006", ["5550001111", "5550004444"])
 
@@ -246,3 +272,22 @@ def test_piped_answer_is_never_read_as_a_yes(env: dict[str, str]) -> None:
     assert "--yes" in text
     assert "?" not in text.split("acctctl:")[0]  # no question was drawn before the error
     assert history(env) == []
+
+
+def test_result_status_in_french_at_a_terminal_and_the_code_when_piped(
+    env: dict[str, str],
+) -> None:
+    args = ("--lang", "fr", "--as", CLAIRE, "partner", "change", "72000000001")
+    term = Terminal(env, *args, "--csn", BUREAU, "--yes")
+    assert term.exit_code() == 0
+    assert "72000000001\tsoumise\tCHG-000001" in term.text().replace("\r", "")
+    again = subprocess.run(
+        [*ACCTCTL, *args, "--csn", BUREAU, "--yes"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith("72000000001\tunchanged\tCHG-000001")

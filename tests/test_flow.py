@@ -172,6 +172,7 @@ def test_a_pending_change_is_marked_and_offers_details_and_cancel(
             ("Account number", "Find"),
             ("right partner", "Yes"),
             ("Submit", "Submit"),
+            ("Close the confirmation window", "Done"),
         ]
     )
     assert wizard(ctx, answers, csn=BUREAU_NUMERIQUE) == 0
@@ -233,11 +234,13 @@ def test_back_at_steps_5_6_and_7(ctx: Context, capsys: pytest.CaptureFixture[str
             ("Submit", "Back"),  # 7 → 6
             ("right partner", "Yes"),
             ("Submit", "Submit"),
+            ("Close the confirmation window", "Done"),
         ]
     )
     assert wizard(ctx, answers, ids=["72000000001"], csn=BUREAU_NUMERIQUE) == 0
     walked = headings(capsys.readouterr().out)
     assert walked == [1, 2, 3, 4, 5, 4, 5, 6, 5, 6, 7, 6, 7, 8]
+    assert [o.title for o in answers.offered["Close the confirmation window:"]] == ["Done"]
     assert [c.to for c in changes(ctx)] == [BUREAU_NUMERIQUE]
 
 
@@ -273,7 +276,9 @@ def test_the_promised_delay_follows_propagation_minutes(
     ctx: Context, capsys: pytest.CaptureFixture[str], minutes: int, said: str
 ) -> None:
     quick = replace(ctx, propagation=timedelta(minutes=minutes))
-    answers = Answers([("Actions", ""), ("Account number", ""), ("partner", ""), ("Submit", "")])
+    answers = Answers(
+        [("Actions", ""), ("Account number", ""), ("partner", ""), ("Submit", ""), ("Close", "")]
+    )
     assert wizard(quick, answers, ids=["72000000001"], csn=BUREAU_NUMERIQUE) == 0
     out = " ".join(capsys.readouterr().out.split())
     assert f"{said} to show the change" in out

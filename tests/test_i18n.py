@@ -535,8 +535,8 @@ def test_the_wizard_walks_all_eight_steps_in_french(
         service.replace_store(ctx, demo_document(now.date(), now), force=False, sandbox=True)
         with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
             # Claire, the notice's partner, the first subscription, "Mettre à jour…",
-            # Rechercher, "Oui : Suivant", Soumettre
-            pipe.send_text("\r" * 7)
+            # Rechercher, "Oui : Suivant", Soumettre, Terminer
+            pipe.send_text("\r" * 8)
             pipe.close()
             code = run_change_wizard(ctx, Request(), Recorder())
     finally:
@@ -555,7 +555,8 @@ def test_the_wizard_walks_all_eight_steps_in_french(
     assert re.search(r"\ble \d{2}/\d{2}/\d{4} à \d{2}:\d{2} UTC\b", out)
     assert "Step " not in out
     assert asked[1] == "Numéro de compte du nouveau partenaire :"
-    assert "Est-ce le bon partenaire ?" in asked and asked[-1] == "Soumettre ?"
+    assert "Est-ce le bon partenaire ?" in asked and asked[-2] == "Soumettre ?"
+    assert asked[-1] == "Fermer la fenêtre de confirmation :"
     leaked = [s for s in english_sentences(french) if s in out or any(s in q for q in asked)]
     assert leaked == []
 

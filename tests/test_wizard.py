@@ -136,7 +136,7 @@ def step_headings(text: str) -> list[int]:
 
 # Enter at every question: Claire (before step 1), the notice's partner, the first
 # subscription, "Update reseller information", Find, "Yes: Next", Submit.
-FULL_WALK = ENTER * 7
+FULL_WALK = ENTER * 8  # the last one: Done at step 8
 
 
 @pytest.mark.timeout(60)
@@ -165,6 +165,7 @@ def test_full_walk_from_nothing_submits_the_change(
     assert "2026-11-26 10:30 UTC" in out.split("Step 8/8")[1]
     pending = service.show_subscription(ctx, "72000000002").view.pending
     assert pending is not None and pending.id == change.id
+    assert recorder.asked[-1] == "Close the confirmation window:"
 
 
 @pytest.mark.parametrize("key", [CTRL_C, ESC], ids=["ctrl-c", "esc"])

@@ -12,9 +12,9 @@ from collections.abc import Callable, Sequence
 
 from acctctl.domain import Partner, User
 from acctctl.errors import AcctctlError
-from acctctl.i18n import _
+from acctctl.i18n import _, pgettext
 from acctctl.local_time import moment
-from acctctl.output import err, inert, out, print_json_line
+from acctctl.output import err, inert, is_terminal, out, print_json_line
 from acctctl.rules import Reason
 from acctctl.service import (
     ChangePlan,
@@ -27,6 +27,23 @@ from acctctl.service import (
 from acctctl.service.context import _iso as iso
 from acctctl.service.views import NoticeView
 from acctctl.steps import Step, shown_within, step
+
+
+def status_word(status: str) -> str:
+    """A result's status as a person reads it (« soumise », « refusée »…): the code
+    itself when standard output is not a terminal (the piped contract, SPEC §8)."""
+    import sys
+
+    if not is_terminal(sys.stdout):
+        return status
+    words = {
+        "submitted": pgettext("result", "submitted"),
+        "would-submit": pgettext("result", "would be submitted"),
+        "unchanged": pgettext("result", "unchanged"),
+        "rejected": pgettext("result", "rejected"),
+        "error": pgettext("result", "error"),
+    }
+    return words.get(status, status)
 
 
 class StepLines:
@@ -101,6 +118,7 @@ class StepLines:
         if self.json:
             print_json_line(result.to_json())
             return
+        status = status_word(result.status)
         if result.status == "submitted":
             change = result.change
             assert change is not None
@@ -116,26 +134,27 @@ class StepLines:
                     can_take=shown_within(self.ctx.propagation),
                 ),
             )
-            # The result line is for scripts: the same in every language and zone (SPEC §8).
-            out(f"{result.subscription}\t{result.status}\t{change.id}\t{iso(change.effective_at)}")
+            # The result line is for scripts: piped, the same in every language and zone
+            # (SPEC §8); at a terminal its status is in the reader's language.
+            out(f"{result.subscription}\t{status}\t{change.id}\t{iso(change.effective_at)}")
         elif result.status == "would-submit":
             self.line(review, _("every check passed; dry run: nothing submitted"))
-            out(f"{result.subscription}\t{result.status}")
+            out(f"{result.subscription}\t{status}")
         elif result.status == "unchanged":
             detail = result.change.id if result.change is not None else ""
             self.line(
                 review, _("nothing to submit: the contract already has or awaits this partner")
             )
-            out(f"{result.subscription}\t{result.status}\t{detail}")
+            out(f"{result.subscription}\t{status}\t{detail}")
         elif result.status == "rejected":
             codes = ",".join(r.code for r in result.reasons)
             self.line(review, _("not submitted: {codes}").format(codes=codes))
-            out(f"{result.subscription}\t{result.status}\t{codes}")
+            out(f"{result.subscription}\t{status}\t{codes}")
             for reason in result.reasons:
                 why = _("{heading}: {detail}").format(
                     heading=reason.code, detail=inert(reason.message)
                 )
                 err("  " + _("{heading}: {detail}").format(heading=result.subscription, detail=why))
         else:
-            out(f"{inert(result.subscription)}\t{result.status}\t{result.code or 'internal'}")
+            out(f"{inert(result.subscription)}\t{status}\t{result.code or 'internal'}")
             err(_("acctctl: {message}").format(message=inert(result.message or "")))

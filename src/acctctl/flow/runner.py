@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, nullcontext, suppress
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -22,7 +22,7 @@ from acctctl import service
 from acctctl.domain import Partner, User
 from acctctl.errors import AcctctlError, CancelledError, ExitCode, NotFoundError, StoreError
 from acctctl.flow.prompter import AS, CSN, IDS, REPLACE_ALL, YES, Option, Prompter, cancelled
-from acctctl.i18n import _, format_number
+from acctctl.i18n import _, format_number, pgettext
 from acctctl.ids import parse_csn, parse_id, typed_csn
 from acctctl.rules import Reason
 from acctctl.service import ChangePlan, ChangeResult, Context, SubscriptionDetail, SubscriptionView
@@ -36,7 +36,7 @@ Move = Step | int | None
 
 # Answers of the step menus (values, never shown).
 UPDATE, DETAILS, AUTO_RENEW_OFF, CANCEL_PENDING = "update", "details", "auto-renew", "withdraw"
-OTHER, FIND, ANOTHER, NEXT, SUBMIT = "other", "find", "another", "next", "submit"
+OTHER, FIND, ANOTHER, NEXT, SUBMIT, DONE = "other", "find", "another", "next", "submit", "done"
 BACK, CANCEL, TYPE_ANOTHER = "back", "cancel", ""
 
 
@@ -516,6 +516,17 @@ class Runner:
         result = values["result"]
         assert isinstance(result, ChangeResult)
         self.display.result(at, result, self.request.dry_run)
+        if self.prompter.interactive:
+            # The vendor's last button: the screen stays until the administrator closes it.
+            # Everything is settled by now: Esc or Ctrl-C here closes it too, rather than
+            # call the run cancelled.
+            with suppress(CancelledError):
+                self.prompter.select(
+                    _("Close the confirmation window:"),
+                    [Option(pgettext("button", "Done"), DONE)],
+                    default=DONE,
+                    flag=YES,
+                )
         return result.exit_code
 
 
