@@ -9,6 +9,7 @@ it would for the person who pastes it).
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import subprocess
@@ -214,14 +215,17 @@ def test_the_wizard_follow_and_withdraw_hints_point_at_the_same_store(
         "Find",
         "right partner",
         "Submit?",
+        "Close the confirmation window:",
     )
-    for question in questions:  # Enter takes each default: Find, "Yes: Next", Submit
+    screen = io.StringIO()
+    child.logfile_read = screen  # the hints come before the last question
+    for question in questions:  # Enter takes each default: Find, "Yes: Next", Submit, Done
         child.expect(re.escape(question))
         child.send("\r")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0, child.before
-    printed = runnable_hints(re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", child.before or ""))
+    printed = runnable_hints(re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.getvalue()))
     assert printed == [
         f"acctctl partner history 72000000001 --store '{store}' --as {CLAIRE}",
         f"acctctl partner cancel CHG-000001 --store '{store}' --as {CLAIRE}",

@@ -319,10 +319,11 @@ def test_the_wizard_prints_names_inert_at_every_step_and_prompt(tmp_path: Path) 
         ("Is this the right partner?", "\r"),  # Yes: Next
         ("Replace all 2 partners with", "y"),
         ("Submit?", "\r"),
+        ("Step 8/8", ""),
+        ("Close the confirmation window:", "\r"),  # Done
     ):
         child.expect_exact(question)
         child.send(keys)
-    child.expect_exact("Step 8/8")
     child.expect(pexpect.EOF)
     child.close()
     shown = screen.getvalue()
