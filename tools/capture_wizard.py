@@ -74,10 +74,11 @@ class Tmux:
 
 
 def section(screen: str, number: int) -> str:
-    """From the last `Step N/8` heading to the next heading (or the end)."""
-    start = screen.rindex(f"Step {number}/8 — ")
+    """From the last `Step N/8` (or `Étape N/8`) heading to the next heading (or the end)."""
+    word = "Step" if f"Step {number}/8 — " in screen else "Étape"
+    start = screen.rindex(f"{word} {number}/8 — ")
     start = screen.rindex("\n", 0, start) + 1 if "\n" in screen[:start] else 0
-    following = re.search(r"^.*Step \d/8 — ", screen[start + 1 :], re.MULTILINE)
+    following = re.search(r"^.*(Step|Étape) \d/8 — ", screen[start + 1 :], re.MULTILINE)
     end = start + 1 + following.start() if following else len(screen)
     return screen[start:end].split(DONE)[0].strip("\n") + "\n"
 
@@ -154,6 +155,7 @@ def main() -> int:
                 (5, "Enter another account number", ["Enter"]),
                 (6, "Is this the right partner?", ["Enter"]),
                 (7, "Submit?", ["Enter"]),
+                (8, "Close the confirmation window:", ["Enter"]),  # Done
             ],
         )
         for number in range(1, 9):
@@ -207,6 +209,23 @@ def main() -> int:
         )
         (options.out / "pending-step-3.txt").write_text(pending[3], encoding="utf-8")
         (options.out / "pending-step-4.txt").write_text(pending[4], encoding="utf-8")
+
+        # In French: the whole walk, step 8 captured with its Terminer button.
+        fresh_account()
+        french = walk(
+            {**env, "ACCTCTL_USER": "claire@dupont.example"},
+            "--lang fr",
+            [
+                (None, "Numéro de compte du nouveau partenaire", ["Enter"]),
+                (None, "Sélectionnez un abonnement", ["Enter"]),
+                (None, "Actions", ["Enter"]),
+                (None, "Rechercher", ["Enter"]),
+                (None, "Est-ce le bon partenaire", ["Enter"]),
+                (None, "Soumettre", ["Enter"]),
+                (8, "Fermer la fenêtre de confirmation", ["Enter"]),
+            ],
+        )
+        (options.out / "fr-step-8.txt").write_text(french[8], encoding="utf-8")
     for path in sorted(options.out.glob("*.txt")):
         print(path.relative_to(ROOT))
     return 0
