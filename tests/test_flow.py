@@ -44,6 +44,7 @@ class Answers:
     script: list[tuple[str, Any]]
     asked: list[str] = field(default_factory=list)
     offered: dict[str, list[Option[Any]]] = field(default_factory=dict)
+    refused: list[tuple[str, str]] = field(default_factory=list)
     interactive: bool = True
 
     def _answer(self, message: str) -> Any:
@@ -69,8 +70,12 @@ class Answers:
     def text(
         self, message: str, default: str = "", validate: Validator | None = None, *, flag: str
     ) -> str:
+        """As the real prompt does, a text its validator refuses is not returned: the
+        refusal is remembered and the same question is answered again."""
         answer = str(self._answer(message))
-        assert validate is None or validate(answer) is None
+        while validate is not None and (problem := validate(answer)) is not None:
+            self.refused.append((answer, problem))
+            answer = str(self._answer(message))
         return answer
 
     def confirm(self, message: str, default: bool = False, *, flag: str) -> bool:
