@@ -234,6 +234,17 @@ class PostgresDatabases:
 os.environ["PAGER"] = "cat"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that needs the PostgreSQL server is slow (a fresh database each, and a
+    server round trip per statement): ``pytest -m "not slow"`` runs the back-end
+    contract on SQLite and JSON; the whole suite (CI) runs it on PostgreSQL too."""
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        needs_server = "postgres_server" in getattr(item, "fixturenames", ())
+        if needs_server or "postgres" in params.values():
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def postgres_server() -> str:
     """The admin URL of a reachable PostgreSQL server; skipped without one, except under

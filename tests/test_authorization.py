@@ -133,6 +133,7 @@ def exported_demo() -> dict[str, Any]:
     return document_to_json(demo_document(TODAY, NOW_MOMENT))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("path", PATHS)
 def test_every_write_path_checks_who_is_acting(

@@ -94,6 +94,7 @@ DAMAGED_CONFIGS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("content", DAMAGED_CONFIGS.values(), ids=DAMAGED_CONFIGS.keys())
 def test_a_damaged_config_is_exit_2_naming_it_and_help_still_works(
     tmp_path: Path, content: bytes

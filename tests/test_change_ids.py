@@ -41,6 +41,7 @@ def submit(env: dict[str, str], n: int, partner: int = 1) -> str:
     return str(result["change"]["id"])
 
 
+@pytest.mark.slow
 def test_change_ids_go_on_across_a_forced_import_and_a_replaced_account(
     store_factory: StoreFactory, tmp_path: Path
 ) -> None:

@@ -806,6 +806,7 @@ def test_export_of_an_offset_moment_is_utc() -> None:
     assert parse_document(exported) == document
 
 
+@pytest.mark.slow
 def test_large_document_reports_a_problem_at_the_end() -> None:
     # Validation is linear: a duplicate among 100,000 subscriptions is found and named.
     doc = valid()
@@ -1095,6 +1096,7 @@ def _at(doc: Any, path: Path_) -> Any:
     return doc
 
 
+@pytest.mark.slow
 @settings(
     max_examples=400,
     deadline=None,

@@ -32,7 +32,7 @@ CTRL_C = "\x03"
 ESC = "\x1b"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\r")
 
-pytestmark = pytest.mark.timeout(90)
+pytestmark = [pytest.mark.timeout(90), pytest.mark.slow]  # pseudo-terminal walks
 
 
 @pytest.fixture

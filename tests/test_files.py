@@ -176,6 +176,7 @@ def assert_no_secret(done: subprocess.CompletedProcess[str]) -> None:
     assert "Traceback" not in shown
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("form", list(urls(1)))
 def test_a_password_in_a_store_url_is_never_printed(tmp_path: Path, form: str) -> None:
     url = urls(closed_port())[form]

@@ -105,6 +105,7 @@ def test_the_hint_builder_repeats_the_options_in_effect() -> None:
     assert hints.command("subs", "list") == "acctctl subs list"
 
 
+@pytest.mark.slow
 def test_every_hint_runs_as_printed_against_the_store_in_use(
     world: tuple[dict[str, str], str],
 ) -> None:
@@ -195,6 +196,7 @@ def test_global_options_after_the_subcommand_reach_the_store(
     assert french.returncode == 4 and "Aucun abonnement" in french.stderr
 
 
+@pytest.mark.slow
 def test_the_wizard_follow_and_withdraw_hints_point_at_the_same_store(
     world: tuple[dict[str, str], str],
 ) -> None:

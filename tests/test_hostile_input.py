@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,22 +117,49 @@ def assert_refused(done: Any, raw: str, code: int) -> None:
     assert raw not in done.stderr or len(raw) < 100, "a 5,000-character value echoed whole"
 
 
+@dataclass
+class InProcess:
+    """``acctctl ARGS`` through the real entry point (``acctctl.cli.app.main``) in this
+    process: what ``run`` gives (exit code, stdout, stderr), without a process per value."""
+
+    capsys: pytest.CaptureFixture[str]
+
+    def __call__(self, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+        from acctctl.cli.app import main
+
+        self.capsys.readouterr()
+        with pytest.MonkeyPatch.context() as patch:
+            for key in [k for k in os.environ if k.startswith("ACCTCTL_")]:
+                patch.delenv(key)
+            for key, value in env.items():
+                if key.startswith("ACCTCTL_") or key in ("LANG", "NO_COLOR"):
+                    patch.setenv(key, value)
+            for key in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+                patch.delenv(key, raising=False)
+            code = main(list(args))
+        out, err = self.capsys.readouterr()
+        return subprocess.CompletedProcess(["acctctl", *args], code, out, err)
+
+
+@pytest.mark.parametrize("way", ["in-process", pytest.param("process", marks=pytest.mark.slow)])
 @pytest.mark.parametrize("command", COMMANDS)
 def test_hostile_ids_and_csns_are_refused_and_nothing_is_written(
-    tmp_path: Path, command: str
+    tmp_path: Path, command: str, way: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """On SQLite only: each value is refused while parsing, before any back end is asked
-    (the tests below feed such values to every back end)."""
+    (the tests below feed such values to every back end). In-process through the real
+    entry point (fast); one process per value in the slow tier."""
     store_factory = StoreFactory("sqlite", tmp_path)
     store = store_factory()
     store.replace(many_contracts(4), force=False, sandbox=True)
     env = environment(tmp_path / "home", target(store), user=CLAIRE)
     before, files = exported(store), store_factory.snapshot(store)
+    acctctl = run if way == "process" else InProcess(capsys)
     cases = [(v, False, 2) for v in HOSTILE.values()]
     cases += [(v, separated, 2) for v in LEADING_DASH.values() for separated in (False, True)]
     cases += [(v, False, 4) for v in ABSENT[COMMANDS[command][0]]]
     for value, separated, code in cases:
-        done = run(env, *command_line(command, value, separated=separated))
+        done = acctctl(env, *command_line(command, value, separated=separated))
         assert_refused(done, value, code)
         assert not (tmp_path / "PWNED").exists()
     assert exported(store) == before
@@ -175,6 +204,7 @@ def test_hostile_ids_on_standard_input_are_refused_one_by_one(
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "actor", ["1' OR '1'='1", "claire@dupont.example' --", "$(id)@x", "x" * 5000, "\u202eclaire"]
 )
@@ -392,6 +422,7 @@ def test_fuzzed_documents_never_crash_and_never_half_import(
     event(import_and_check(importer, document))
 
 
+@pytest.mark.slow
 def test_every_field_against_every_nasty_value(importer: Importer) -> None:
     """Systematic where the fuzzing is random: each field of the format (its first
     occurrence) given each value of NASTY_VALUES, one import each."""
@@ -475,6 +506,7 @@ BAD_DOCUMENTS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", BAD_DOCUMENTS)
 def test_a_refused_document_names_the_place_and_writes_nothing(
     account: tuple[StoreFactory, Store], tmp_path: Path, case: str
@@ -497,6 +529,7 @@ def test_a_refused_document_names_the_place_and_writes_nothing(
     assert store_factory.snapshot(store) == files
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "text",
     ["[" * 100_000, "{", "\ufeff{}", "null", '"acctctl/1"', "[]", "1e999999"],

@@ -117,6 +117,7 @@ def test_a_linked_config_file_is_written_through_and_stays_a_link(tmp_path: Path
 # --- item 7: what is not a file --------------------------------------------------------
 
 
+@pytest.mark.slow
 @FILE_BACKENDS
 @pytest.mark.parametrize("kind", ["fifo", "directory", "device"])
 def test_a_store_that_is_not_a_file_is_refused_at_once(

@@ -286,6 +286,7 @@ NON_INTERACTIVE: list[tuple[tuple[str, ...], str, set[str]]] = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "stdin", "also_absent"),
     NON_INTERACTIVE,

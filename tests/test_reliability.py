@@ -68,6 +68,7 @@ def changes_by_contract(document: dict[str, Any]) -> dict[str, list[dict[str, An
 # --- 1. concurrent writers ----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_sixteen_writers_on_sixteen_contracts_all_submit(
     store_factory: StoreFactory, home: Path
 ) -> None:
@@ -94,6 +95,7 @@ def test_sixteen_writers_on_sixteen_contracts_all_submit(
     assert run(env, "store", "check").returncode == 0
 
 
+@pytest.mark.slow
 def test_twelve_writers_racing_on_one_contract_exactly_one_submits(
     store_factory: StoreFactory, home: Path
 ) -> None:
@@ -162,6 +164,7 @@ def start_change_behind_the_lock(
     raise AssertionError(f"no step 6: exit {process.wait()}")
 
 
+@pytest.mark.slow
 def test_a_writer_waits_for_a_held_lock_then_succeeds(
     held_lock: tuple[Store, ExitStack], home: Path
 ) -> None:
@@ -180,6 +183,7 @@ def test_a_writer_waits_for_a_held_lock_then_succeeds(
     assert change["to"] == partner_csn(2)
 
 
+@pytest.mark.slow
 def test_a_lock_held_past_the_busy_timeout_is_exit_6_with_a_sentence(
     held_lock: tuple[Store, ExitStack], home: Path
 ) -> None:
@@ -291,6 +295,7 @@ def assert_consistent(env: dict[str, str], store: Store, reported: list[Any]) ->
     return document
 
 
+@pytest.mark.slow
 def test_a_bulk_change_killed_part_way_leaves_a_consistent_store(
     store_factory: StoreFactory, home: Path
 ) -> None:
@@ -390,6 +395,7 @@ BREAKAGES: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("breakage", BREAKAGES)
 def test_store_check_finds_each_broken_promise(tmp_path: Path, breakage: str) -> None:
     path = tmp_path / "account.db"

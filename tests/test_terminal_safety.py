@@ -207,6 +207,7 @@ def hostile_store(store_factory: StoreFactory, tmp_path: Path) -> tuple[str, Any
     return store_factory.kind, store, environment(tmp_path / "home", target(store), user=CLAIRE)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", TERMINAL_COMMANDS)
 def test_every_table_and_card_prints_names_inert_on_a_terminal(
     hostile_store: tuple[str, Any, dict[str, str]], command: str
