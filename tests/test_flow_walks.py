@@ -43,6 +43,7 @@ def test_turning_off_automatic_renewal_at_step_4_opens_update(
             ("Account number", "Find"),
             ("right partner", "Yes"),
             ("Submit", "Submit"),
+            ("Close the confirmation window", "Done"),  # step 8
         ]
     )
     assert wizard(ctx, answers, csn=BUREAU_NUMERIQUE) == 0
@@ -113,7 +114,8 @@ def test_several_ids_walk_steps_3_to_8_each_and_return_the_first_failure(
     ctx: Context, capsys: pytest.CaptureFixture[str]
 ) -> None:
     walk = [("Actions", "Update"), ("Account number", "Find"), ("right partner", "Yes")]
-    answers = Answers([*walk, ("Submit", "Submit"), *walk, ("Submit", "Submit")])
+    done = [("Submit", "Submit"), ("Close the confirmation window", "Done")]
+    answers = Answers([*walk, *done, *walk, *done])
     ids = ["72000000001", "72000000006", "72000000009"]  # 06 has expired: nothing asked
 
     assert wizard(ctx, answers, ids=ids, csn=BUREAU_NUMERIQUE) == 3  # 06's exit code
@@ -170,6 +172,7 @@ def test_a_malformed_or_unknown_csn_is_asked_again_at_step_5(
             ("then Enter to Find", BUREAU_NUMERIQUE),
             ("right partner", "Yes"),
             ("Submit", "Submit"),
+            ("Close the confirmation window", "Done"),
         ]
     )
     code = wizard(ctx, answers, ids=["72000000001"], csn="5559999999")
