@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from acctctl.domain import Change, Partner, Terms, User
 from acctctl.errors import ExitCode
 from acctctl.hints import command
-from acctctl.i18n import _, format_date, format_datetime, format_number, pgettext
+from acctctl.i18n import _, format_date, format_datetime, format_number, ngettext, pgettext
 from acctctl.ids import shown_identity
 
 EXPIRY_WINDOW_DAYS = 90
@@ -215,9 +215,12 @@ def eligibility(facts: Facts) -> list[Reason]:
         reasons.append(
             Reason(
                 "expiring-soon",
-                _(
+                ngettext(
+                    "{holder} expires on {date}, within 90 days ({days} day left): change the "
+                    "partner at renewal instead.",
                     "{holder} expires on {date}, within 90 days ({days} days left): change the "
-                    "partner at renewal instead."
+                    "partner at renewal instead.",
+                    left,
                 ).format(
                     holder=_upper_first(_holder(facts)),
                     date=format_date(terms.term_end),
@@ -257,9 +260,12 @@ def eligibility(facts: Facts) -> list[Reason]:
         reasons.append(
             Reason(
                 "multiple-partners",
-                _(
+                ngettext(
+                    "{holder} has {count} partner and this update replaces it: "
+                    "confirm with --replace-all.",
                     "{holder} has {count} partners and this update replaces all of them: "
-                    "confirm with --replace-all, or contact support to change only one."
+                    "confirm with --replace-all, or contact support to change only one.",
+                    len(terms.partners),
                 ).format(
                     holder=_upper_first(_holder(facts)), count=format_number(len(terms.partners))
                 ),

@@ -22,7 +22,7 @@ from acctctl import service
 from acctctl.domain import Partner, User
 from acctctl.errors import AcctctlError, CancelledError, ExitCode, NotFoundError, StoreError
 from acctctl.flow.prompter import AS, CSN, IDS, REPLACE_ALL, YES, Option, Prompter, cancelled
-from acctctl.i18n import _, format_number, pgettext
+from acctctl.i18n import _, format_number, ngettext, pgettext
 from acctctl.ids import parse_csn, parse_id, typed_csn
 from acctctl.rules import Reason
 from acctctl.service import ChangePlan, ChangeResult, Context, SubscriptionDetail, SubscriptionView
@@ -470,9 +470,11 @@ class Runner:
         self.display.review(at, plan, self.request.dry_run)
         if plan.remedies == ("confirm-replace-all",) and self.prompter.interactive:
             if not self.prompter.confirm(
-                _("Replace all {count} partners with {new}?").format(
-                    count=format_number(len(plan.before)), new=partner.name
-                ),
+                ngettext(
+                    "Replace the {count} partner with {new}?",
+                    "Replace all {count} partners with {new}?",
+                    len(plan.before),
+                ).format(count=format_number(len(plan.before)), new=partner.name),
                 default=False,
                 flag=REPLACE_ALL,
             ):

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from acctctl.domain import Partner, User
 from acctctl.errors import AcctctlError
 from acctctl.hints import command
-from acctctl.i18n import _, format_number
+from acctctl.i18n import _, format_number, ngettext
 from acctctl.local_time import local_time, moment
 from acctctl.output import card, err, inert
 from acctctl.presentation import partner_fields, reason_label, reason_labels, render_detail
@@ -177,9 +177,12 @@ class WizardScreens:
         )
         if plan.replaces_several:
             say(
-                _(
+                ngettext(
+                    "Warning: this contract has {count} partner ({names}). The update replaces "
+                    "it with {new}.",
                     "Warning: this contract has {count} partners ({names}). The update replaces "
-                    "all of them with {new}; to change only one of them, contact support."
+                    "all of them with {new}; to change only one of them, contact support.",
+                    len(plan.before),
                 ).format(
                     count=format_number(len(plan.before)),
                     names=", ".join(plan.name(c) for c in plan.before),
