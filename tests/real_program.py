@@ -3,7 +3,9 @@ that releases many processes at the same instant, and accounts built in code.
 
 Everything here starts ``python -m acctctl`` (or, behind a barrier, the same module
 through ``runpy``) as a separate process: what these tests prove — locks, crashes,
-file modes, terminals — only a process shows.
+file modes, terminals — only a process shows. ``InProcess`` is the exception: the same
+entry point called in this process, for matrices that check only exit codes, messages
+and the store (fast tier), while their one-process-per-case run is marked slow.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from acctctl.document import document_to_json
 from acctctl.domain import (
@@ -113,6 +117,30 @@ def assert_clean_failure(done: subprocess.CompletedProcess[str], code: int) -> N
     assert done.stderr.startswith("Usage: ") or any(
         line.startswith("acctctl: ") for line in said
     ), done.stderr
+
+
+@dataclass
+class InProcess:
+    """``acctctl ARGS`` through the real entry point (``acctctl.cli.app.main``) in this
+    process: what ``run`` gives (exit code, stdout, stderr), without a process per value."""
+
+    capsys: pytest.CaptureFixture[str]
+
+    def __call__(self, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+        from acctctl.cli.app import main
+
+        self.capsys.readouterr()
+        with pytest.MonkeyPatch.context() as patch:
+            for key in [k for k in os.environ if k.startswith("ACCTCTL_")]:
+                patch.delenv(key)
+            for key, value in env.items():
+                if key.startswith("ACCTCTL_") or key in ("LANG", "NO_COLOR"):
+                    patch.setenv(key, value)
+            for key in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+                patch.delenv(key, raising=False)
+            code = main(list(args))
+        out, err = self.capsys.readouterr()
+        return subprocess.CompletedProcess(["acctctl", *args], code, out, err)
 
 
 # --- a starting line: processes started, held, then released together ---------------------

@@ -28,6 +28,7 @@ from real_program import (
     NOW_MOMENT,
     THOMAS,
     TODAY,
+    InProcess,
     assert_clean_failure,
     document_json,
     environment,
@@ -133,11 +134,16 @@ def exported_demo() -> dict[str, Any]:
     return document_to_json(demo_document(TODAY, NOW_MOMENT))
 
 
-@pytest.mark.slow
+@pytest.mark.parametrize("way", ["in-process", pytest.param("process", marks=pytest.mark.slow)])
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("path", PATHS)
 def test_every_write_path_checks_who_is_acting(
-    store_factory: StoreFactory, tmp_path: Path, path: str, role: str
+    store_factory: StoreFactory,
+    tmp_path: Path,
+    path: str,
+    role: str,
+    way: str,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     write = PATHS[path]
     store = store_factory()
@@ -148,7 +154,7 @@ def test_every_write_path_checks_who_is_acting(
     env = environment(tmp_path / "home", target(store), user=ROLES[role])
     before = exported(store)
 
-    done = run(env, *args)
+    done = (run if way == "process" else InProcess(capsys))(env, *args)
 
     after = exported(store)
     if role in write.allowed:

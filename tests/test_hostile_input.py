@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +33,7 @@ from conftest import StoreFactory
 from real_program import (
     CLAIRE,
     NOW_MOMENT,
+    InProcess,
     assert_clean_failure,
     document_json,
     environment,
@@ -115,30 +114,6 @@ def assert_refused(done: Any, raw: str, code: int) -> None:
     for unsafe in ("\x1b", "\x07", "\r", "\x9b", "\u202e"):
         assert unsafe not in done.stderr + done.stdout
     assert raw not in done.stderr or len(raw) < 100, "a 5,000-character value echoed whole"
-
-
-@dataclass
-class InProcess:
-    """``acctctl ARGS`` through the real entry point (``acctctl.cli.app.main``) in this
-    process: what ``run`` gives (exit code, stdout, stderr), without a process per value."""
-
-    capsys: pytest.CaptureFixture[str]
-
-    def __call__(self, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-        from acctctl.cli.app import main
-
-        self.capsys.readouterr()
-        with pytest.MonkeyPatch.context() as patch:
-            for key in [k for k in os.environ if k.startswith("ACCTCTL_")]:
-                patch.delenv(key)
-            for key, value in env.items():
-                if key.startswith("ACCTCTL_") or key in ("LANG", "NO_COLOR"):
-                    patch.setenv(key, value)
-            for key in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
-                patch.delenv(key, raising=False)
-            code = main(list(args))
-        out, err = self.capsys.readouterr()
-        return subprocess.CompletedProcess(["acctctl", *args], code, out, err)
 
 
 @pytest.mark.parametrize("way", ["in-process", pytest.param("process", marks=pytest.mark.slow)])
