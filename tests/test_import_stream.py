@@ -22,7 +22,7 @@ from acctctl.document_input import decode_json, read_problem
 from acctctl.domain import AccountDocument, DocumentStream
 from acctctl.errors import DocumentError, UsageError
 from acctctl.history import synthesize
-from acctctl.store.memory import format_change_id
+from acctctl.store.invariants import format_change_id
 from conftest import CLAIRE, StoreFactory
 from test_document import CASES, VALID_VARIANTS, Mutation, valid
 

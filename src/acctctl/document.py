@@ -423,7 +423,7 @@ def document_to_json(document: AccountDocument) -> dict[str, Any]:
     ``history`` section is written only when there is one, so a document without a
     chain comes back as it was; ``last_change_number`` only when the changes' ids do not
     say it (a JSON store after a replaced account, issue 14)."""
-    from acctctl.store.memory import change_number
+    from acctctl.store.invariants import change_number
 
     value = _document_to_json(document)
     if document.history:

@@ -38,8 +38,7 @@ from acctctl.store.files import (
     real_path,
     replace_file,
 )
-from acctctl.store.memory import (
-    DocumentView,
+from acctctl.store.invariants import (
     issued_change_number,
     store_corrupt,
     store_exists,
@@ -47,6 +46,7 @@ from acctctl.store.memory import (
     store_missing,
     store_newer,
 )
+from acctctl.store.memory import DocumentView
 
 _POLL_SECONDS = 0.05
 

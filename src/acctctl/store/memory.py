@@ -2,17 +2,16 @@
 
 ``DocumentView`` is the reader and writer of the JSON-file store (and a handy
 store for tests): dict indexes make every lookup O(1), and the orders promised by
-``StoreReader`` are computed once. It also holds the few rules every back end's
-writer keeps the same way (change ids, what may be set on what).
+``StoreReader`` are computed once. The rules every back end's writer keeps the
+same way live in ``store/invariants.py``.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from acctctl.domain import (
@@ -29,186 +28,23 @@ from acctctl.domain import (
     Terms,
     User,
 )
-from acctctl.errors import (
-    NotFoundError,
-    StoreCorruptError,
-    StoreExistsError,
-    StoreLockedError,
-    StoreMissingError,
-    StoreSchemaError,
-)
-from acctctl.hints import command
 from acctctl.history import chain_of, head, record
-from acctctl.i18n import _
 from acctctl.rules import Candidates
-from acctctl.store.base import StoreReader
+from acctctl.store.invariants import (
+    change_number,
+    change_order,
+    check_new_change,
+    check_status_change,
+    format_change_id,
+    issued_change_number,
+    no_change,
+    no_contract,
+    no_partner,
+    no_subscription,
+    own_terms_only,
+    partner_list,
+)
 from acctctl.store.recorded import RecordedWrites, check_time
-
-_CHANGE_ID = re.compile(r"CHG-([0-9]+)")
-
-
-# --- what every back end's writer does the same way --------------------------------------
-
-
-def format_change_id(number: int) -> str:
-    return f"CHG-{number:06d}"
-
-
-def change_number(change_id: str) -> int:
-    """The sequence number of an id made by ``format_change_id``; 0 for any other id,
-    and for numbers too large for a 64-bit sequence (an imported id may have 60 digits;
-    it is kept as it is and such numbers are simply never issued)."""
-    match = _CHANGE_ID.fullmatch(change_id)
-    if match is None or len(match.group(1)) > 18:
-        return 0
-    return int(match.group(1))
-
-
-def issued_change_number(document: AccountDocument) -> int:
-    """The highest change number ``document``'s store has handed out: its own record of
-    it, or its changes' ids. A replaced store goes on from the old one's (issue 14)."""
-    highest = max((change_number(c.id) for c in document.changes), default=0)
-    return max(document.last_change_number, highest)
-
-
-def utc(moment: datetime) -> datetime:
-    """Moments are kept in UTC; a naive one is taken to be UTC already."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def store_missing(where: str, *, empty: bool = False) -> StoreMissingError:
-    message = (
-        _("The store at {where} holds no account yet.")
-        if empty
-        else _("There is no store at {where}.")
-    )
-    return StoreMissingError(
-        message.format(where=where),
-        hint=_("Run `{init}` or `{load}`.").format(
-            init=command("store", "init", "--demo"), load=command("store", "import", "FILE")
-        ),
-    )
-
-
-def store_corrupt(where: str, problem: str) -> StoreCorruptError:
-    return StoreCorruptError(
-        _("The store at {where} is unreadable: {problem}.").format(where=where, problem=problem),
-        hint=_(
-            "It was left as it is. Restore it from a backup, or move it away and run `{load}`."
-        ).format(load=command("store", "import", "FILE")),
-    )
-
-
-def store_newer(where: str, found: str, known: str) -> StoreSchemaError:
-    return StoreSchemaError(
-        _(
-            "The store at {where} was written by a newer acctctl (schema {found}; "
-            "this version knows {known})."
-        ).format(where=where, found=found, known=known),
-        hint=_("It was left as it is. Upgrade acctctl to use it."),
-    )
-
-
-def store_locked(where: str) -> StoreLockedError:
-    return StoreLockedError(
-        _("The store at {where} is locked by another acctctl process; try again.").format(
-            where=where
-        )
-    )
-
-
-def store_exists(where: str) -> StoreExistsError:
-    return StoreExistsError(
-        _("A store already exists at {where}.").format(where=where),
-        hint=_("Pass --force to replace it."),
-    )
-
-
-def no_contract(number: str) -> NotFoundError:
-    return NotFoundError(
-        _("No contract {number} in this account.").format(number=number), code="unknown-contract"
-    )
-
-
-def no_subscription(id: str) -> NotFoundError:
-    return NotFoundError(
-        _("No subscription {id} in this account.").format(id=id), code="unknown-subscription"
-    )
-
-
-def no_change(id: str) -> NotFoundError:
-    return NotFoundError(_("No change {id} in this account.").format(id=id), code="unknown-change")
-
-
-def no_partner(csn: str) -> NotFoundError:
-    return NotFoundError(
-        _("No partner {csn} in this account.").format(csn=csn), code="unknown-partner"
-    )
-
-
-def partner_list(partners: Iterable[str]) -> tuple[str, ...]:
-    """The partners a contract or subscription is given: at least one, each once."""
-    value = tuple(dict.fromkeys(partners))
-    if not value:
-        raise ValueError("a contract or subscription holds at least one partner")
-    return value
-
-
-def own_terms_only(subscription: Subscription) -> None:
-    """Only a new-buying-model subscription holds its own partners and renewal."""
-    if subscription.contract is not None:
-        raise ValueError(
-            f"subscription {subscription.id} belongs to contract {subscription.contract}, "
-            "which holds its terms"
-        )
-
-
-def check_new_change(reader: StoreReader, change: Change) -> None:
-    """A change keeps the document's own rules (SPEC §7), so a store never holds what
-    its export could not import again. Breaking one is a programming error."""
-    if reader.change(change.id) is not None:
-        raise ValueError(f"change {change.id} exists already")
-    if (change.contract is None) == (change.subscription is None):
-        raise ValueError(f"change {change.id} must name exactly one of contract or subscription")
-    if change.contract is not None:
-        if reader.contract(change.contract) is None:
-            raise no_contract(change.contract)
-    else:
-        subscription = reader.subscription(change.holder)
-        if subscription is None:
-            raise no_subscription(change.holder)
-        own_terms_only(subscription)
-    if reader.partner(change.to) is None:
-        raise no_partner(change.to)
-    if reader.user(change.by) is None:
-        raise ValueError(f"change {change.id}: {change.by} is not a user of the account")
-    if utc(change.effective_at) < utc(change.submitted_at):
-        raise ValueError(f"change {change.id} takes effect before it was submitted")
-    if change.status == "pending":
-        check_one_pending(reader, change)
-
-
-def check_one_pending(reader: StoreReader, change: Change) -> None:
-    """At most one change is pending on a contract (or new-model subscription)."""
-    other = reader.pending_change(change.holder)
-    if other is not None and other.id != change.id:
-        raise ValueError(f"{change.holder} already has pending change {other.id}")
-
-
-def check_status_change(change: Change, status: ChangeStatus) -> None:
-    """History is append-only: only a pending change moves, to applied or cancelled."""
-    if status == "pending" or change.status != "pending":
-        raise ValueError(
-            f"change {change.id} is {change.status}: only a pending change becomes "
-            "applied or cancelled"
-        )
-
-
-def change_order(change: Change) -> tuple[datetime, str]:
-    return (utc(change.submitted_at), change.id)
-
-
-# --- the view ----------------------------------------------------------------------------
 
 
 class DocumentView(RecordedWrites):

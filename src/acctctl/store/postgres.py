@@ -46,7 +46,7 @@ from acctctl.i18n import _
 from acctctl.store import postgres_schema as schema
 from acctctl.store import postgres_team as team
 from acctctl.store.base import Identity, Member, StoreReader, StoreWriter
-from acctctl.store.memory import store_corrupt, store_exists, store_missing, store_newer, utc
+from acctctl.store.invariants import store_corrupt, store_exists, store_missing, store_newer, utc
 from acctctl.store.postgres_rows import PostgresRows
 
 if TYPE_CHECKING:

@@ -33,7 +33,7 @@ from acctctl.domain import (
 )
 from acctctl.history import chain_of
 from acctctl.store import postgres_functions
-from acctctl.store.memory import change_number, utc
+from acctctl.store.invariants import change_number, utc
 
 if TYPE_CHECKING:
     from psycopg import Cursor

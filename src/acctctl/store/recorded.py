@@ -18,8 +18,8 @@ from acctctl.domain import Change, ChangeStatus, Contract, Subscription
 from acctctl.errors import StoreError
 from acctctl.i18n import _
 
-# memory.py's DocumentView is one of these writers, so its error factories are imported
-# where they are used, not here.
+# memory.py's DocumentView is one of these writers (and invariants.py is read by it), so
+# the error factories are imported where they are used, not here.
 
 
 class _Dated(Protocol):
@@ -98,7 +98,7 @@ class RecordedWrites:
         return made
 
     def cancel_change(self: _Raw, id: str, *, by: str, at: datetime) -> Change:
-        from acctctl.store.memory import no_change
+        from acctctl.store.invariants import no_change
 
         change = self.change(id)
         if change is None:
@@ -110,7 +110,7 @@ class RecordedWrites:
         self: _Raw, subscription: str, value: bool, *, by: str, at: datetime
     ) -> bool:
         """Whether anything changed."""
-        from acctctl.store.memory import no_subscription
+        from acctctl.store.invariants import no_subscription
 
         check_time(self, at)
         found = self.subscription(subscription)

@@ -21,7 +21,7 @@ from acctctl.errors import StoreError, StoreMissingError
 from acctctl.i18n import _
 from acctctl.store.base import StoreReader, StoreWriter
 from acctctl.store.files import create_private_file, ensure_private_dir, open_regular
-from acctctl.store.memory import (
+from acctctl.store.invariants import (
     store_corrupt,
     store_exists,
     store_locked,

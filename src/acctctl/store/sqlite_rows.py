@@ -30,7 +30,7 @@ from acctctl.errors import StoreError
 from acctctl.history import GENESIS, record
 from acctctl.i18n import _
 from acctctl.rules import Candidates
-from acctctl.store.memory import (
+from acctctl.store.invariants import (
     change_number,
     check_new_change,
     check_status_change,

@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from acctctl.domain import AccountDocument, DocumentStream, HistoryEvent
 from acctctl.history import chain_of, synthesize
-from acctctl.store.memory import change_number, utc
+from acctctl.store.invariants import change_number, utc
 
 T = TypeVar("T")
 
