@@ -155,10 +155,17 @@ def opened_source(source: str) -> Iterator[tuple[IO[bytes], str]]:
     if source == "-":
         yield _stdin(), _("standard input")
         return
+    with os.fdopen(_open_file(source), "rb") as stream:
+        yield stream, source
+
+
+def _open_file(source: str) -> int:
+    """A descriptor on FILE, a regular file; one sentence when it is missing, not a
+    file (no hang on a FIFO or a device), or cannot be opened."""
     from acctctl.store.files import NotRegularFileError, open_regular
 
     try:
-        fd = open_regular(Path(source))
+        return open_regular(Path(source))
     except FileNotFoundError:
         raise UsageError(_("No such file: {file}").format(file=source)) from None
     except NotRegularFileError as exc:
@@ -167,8 +174,6 @@ def opened_source(source: str) -> Iterator[tuple[IO[bytes], str]]:
         ) from None
     except OSError as exc:
         raise read_problem(source, exc) from None
-    with os.fdopen(fd, "rb") as stream:
-        yield stream, source
 
 
 def read_problem(source: str, exc: OSError) -> UsageError:
@@ -188,18 +193,11 @@ def read_source(source: str) -> tuple[bytes, str]:
     """The bytes of FILE, or of standard input for ``-``, and the name to give it."""
     if source == "-":
         return _read_stdin(), _("standard input")
-    from acctctl.store.files import NotRegularFileError, read_regular_file
-
-    try:
-        return read_regular_file(Path(source)), source
-    except FileNotFoundError:
-        raise UsageError(_("No such file: {file}").format(file=source)) from None
-    except NotRegularFileError as exc:
-        raise UsageError(
-            _("Cannot read {file}: {problem}").format(file=source, problem=exc.strerror)
-        ) from None
-    except OSError as exc:
-        raise read_problem(source, exc) from None
+    with os.fdopen(_open_file(source), "rb") as stream:
+        try:
+            return stream.read(), source
+        except OSError as exc:
+            raise read_problem(source, exc) from None
 
 
 def _stdin() -> IO[bytes]:
