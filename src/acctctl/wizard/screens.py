@@ -48,12 +48,12 @@ class WizardScreens:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.width = PRODUCT_WIDTH
-        self.shown: Partner | None = None  # the partner of step 6, named at step 8
+        self.shown: Partner | None = None  # the partner confirmed, named when Done
 
     def heading(self, at: Step) -> None:
         heading(at)
 
-    # 1. the new partner's account number
+    # steps.py "csn": the new partner's account number
     def csn(self, at: Step, csn: str, given: bool, notices: Sequence[NoticeView]) -> None:
         heading(at)
         if given:
@@ -69,7 +69,7 @@ class WizardScreens:
             day=short_date(notice.notice.received), name=name, csn=notice.notice.partner
         )
 
-    # 2. sign in: Billing and Orders › Subscriptions and Contracts
+    # "user": sign in, Billing and Orders › Subscriptions and Contracts
     def signed_in(self, at: Step, user: User, ctx: Context) -> None:
         heading(at)
         say(_("Signed in as {user}").format(user=user_label(user)))
@@ -79,20 +79,20 @@ class WizardScreens:
         )
         subscriptions_table(views)
 
-    # 3. select a subscription
+    # "subscription": select a subscription
     def subscription(self, at: Step, view: SubscriptionView) -> None:
         heading(at)
         say(_("From the command line: {label}").format(label=describe(view)))
 
     def rows(self, views: Sequence[SubscriptionView]) -> list[str]:
-        """Step 3's list in columns that fit the terminal; a blocked row says why in
+        """The subscription list in columns that fit the terminal; a blocked row says why in
         words, and can still be opened to read the full sentences."""
         return [
             label + ("  ✗ " + why if why else "")
             for label, why in subscription_choices(views, product_width=self.width)
         ]
 
-    # 4. the Actions menu
+    # "action": the Actions menu
     def actions(self, at: Step, view: SubscriptionView) -> None:
         heading(at)
         say(_("Subscription {label}").format(label=describe(view)))
@@ -117,7 +117,7 @@ class WizardScreens:
     def note(self, text: str, *, strong: bool = False) -> None:
         say(text, style="bold" if strong else "")
 
-    # 5. enter the account number and Find
+    # "partner": enter the account number and Find
     def reasons(self, reasons: Sequence[Reason]) -> str:
         return reason_labels(reasons)
 
@@ -125,9 +125,9 @@ class WizardScreens:
         pass  # the wizard walks each subscription's steps on screen
 
     def found(self, at: Step, partner: Partner) -> None:
-        pass  # shown at step 6
+        pass  # shown when the partner is confirmed
 
-    # 6. check the partner
+    # "confirmation": check the partner
     def partner(self, at: Step, partner: Partner) -> None:
         self.shown = partner
         heading(at)
@@ -141,7 +141,7 @@ class WizardScreens:
                 style="bold",
             )
 
-    # 7. review and Submit
+    # "submission": review and Submit
     def review(self, at: Step, plan: ChangePlan, dry_run: bool) -> None:
         heading(at)
         if plan.status == "rejected" and not plan.remedies:
@@ -196,7 +196,7 @@ class WizardScreens:
     def problem(self, subject: str, error: AcctctlError) -> None:
         err(_("acctctl: {message}").format(message=inert(error.message)))
 
-    # 8. Done
+    # "change": Done
     def result(self, at: Step, result: ChangeResult, dry_run: bool) -> None:
         if result.status == "rejected":
             err(_("The change was not submitted:"))
