@@ -370,6 +370,36 @@ def parse_document(data: Any) -> AccountDocument:
 # --- export ---------------------------------------------------------------------------
 
 
+def user_to_json(u: User) -> dict[str, Any]:
+    return {"email": u.email, "name": u.name, "role": u.role}
+
+
+def partner_to_json(p: Partner) -> dict[str, Any]:
+    return {
+        "csn": p.csn,
+        "name": p.name,
+        "city": p.city,
+        "country": p.country,
+        "email": p.email,
+        "active": p.active,
+    }
+
+
+def contract_to_json(c: Contract) -> dict[str, Any]:
+    return {
+        "number": c.number,
+        "manager": c.manager,
+        "term_end": c.term_end.isoformat(),
+        "auto_renew": c.auto_renew,
+        "agreement": c.agreement,
+        "partners": list(c.partners),
+    }
+
+
+def notice_to_json(n: Notice) -> dict[str, Any]:
+    return {"received": n.received.isoformat(), "partner": n.partner, "subject": n.subject}
+
+
 def _subscription_to_json(subscription: Subscription) -> dict[str, Any]:
     value: dict[str, Any] = {
         "id": subscription.id,
@@ -438,33 +468,10 @@ def _document_to_json(document: AccountDocument) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "account": {"csn": document.account.csn, "name": document.account.name},
-        "users": [{"email": u.email, "name": u.name, "role": u.role} for u in document.users],
-        "partners": [
-            {
-                "csn": p.csn,
-                "name": p.name,
-                "city": p.city,
-                "country": p.country,
-                "email": p.email,
-                "active": p.active,
-            }
-            for p in document.partners
-        ],
-        "contracts": [
-            {
-                "number": c.number,
-                "manager": c.manager,
-                "term_end": c.term_end.isoformat(),
-                "auto_renew": c.auto_renew,
-                "agreement": c.agreement,
-                "partners": list(c.partners),
-            }
-            for c in document.contracts
-        ],
+        "users": [user_to_json(u) for u in document.users],
+        "partners": [partner_to_json(p) for p in document.partners],
+        "contracts": [contract_to_json(c) for c in document.contracts],
         "subscriptions": [_subscription_to_json(s) for s in document.subscriptions],
-        "notices": [
-            {"received": n.received.isoformat(), "partner": n.partner, "subject": n.subject}
-            for n in document.notices
-        ],
+        "notices": [notice_to_json(n) for n in document.notices],
         "changes": [change_to_json(c) for c in document.changes],
     }

@@ -15,8 +15,16 @@ from collections.abc import Callable, Iterable, Iterator
 from json.encoder import encode_basestring
 from typing import Any
 
-from acctctl.document import _subscription_to_json, change_to_json, event_to_json
-from acctctl.domain import FORMAT, Contract, DocumentStream, Notice, Partner, User
+from acctctl.document import (
+    _subscription_to_json,
+    change_to_json,
+    contract_to_json,
+    event_to_json,
+    notice_to_json,
+    partner_to_json,
+    user_to_json,
+)
+from acctctl.domain import FORMAT, DocumentStream
 from acctctl.output import safe_json
 
 _RECORD = "    "
@@ -50,36 +58,6 @@ def _record(value: dict[str, Any]) -> str:
     return f"{_RECORD}{{\n{fields}\n{_RECORD}}}"
 
 
-def _user(u: User) -> dict[str, Any]:
-    return {"email": u.email, "name": u.name, "role": u.role}
-
-
-def _partner(p: Partner) -> dict[str, Any]:
-    return {
-        "csn": p.csn,
-        "name": p.name,
-        "city": p.city,
-        "country": p.country,
-        "email": p.email,
-        "active": p.active,
-    }
-
-
-def _contract(c: Contract) -> dict[str, Any]:
-    return {
-        "number": c.number,
-        "manager": c.manager,
-        "term_end": c.term_end.isoformat(),
-        "auto_renew": c.auto_renew,
-        "agreement": c.agreement,
-        "partners": list(c.partners),
-    }
-
-
-def _notice(n: Notice) -> dict[str, Any]:
-    return {"received": n.received.isoformat(), "partner": n.partner, "subject": n.subject}
-
-
 def _section(name: str, records: Iterable[dict[str, Any]], last: bool) -> Iterator[str]:
     end = "\n" if last else ",\n"
     iterator = iter(records)
@@ -110,11 +88,11 @@ def document_chunks(document: DocumentStream) -> Iterator[str]:
     history = iter(document.history)
     first_event = next(history, None)
     sections: list[tuple[str, Iterable[dict[str, Any]]]] = [
-        ("users", map(_user, document.users)),
-        ("partners", map(_partner, document.partners)),
-        ("contracts", map(_contract, document.contracts)),
+        ("users", map(user_to_json, document.users)),
+        ("partners", map(partner_to_json, document.partners)),
+        ("contracts", map(contract_to_json, document.contracts)),
         ("subscriptions", map(_subscription_to_json, document.subscriptions)),
-        ("notices", map(_notice, document.notices)),
+        ("notices", map(notice_to_json, document.notices)),
         ("changes", map(change_to_json, document.changes)),
     ]
     if first_event is not None:  # written only when there is one (document_to_json)
