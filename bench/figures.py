@@ -14,6 +14,7 @@ Nothing here asserts: it prints, and exits 1 when a target is not met.
 from __future__ import annotations
 
 import argparse
+import filecmp
 import json
 import os
 import platform
@@ -243,7 +244,10 @@ def startup(report: Report, env: dict[str, str], runs: int) -> None:
         [ACCTCTL, "--lang", "en", "--version"],
         None,
     )
-    ratio_row("acctctl subs list --json (sample account)", [ACCTCTL, "subs", "list", "--json"], 1.6)
+    ratio_row(
+        "acctctl subs list --json (sample account)", [ACCTCTL, "subs", "list", "--json"], 1.25
+    )
+    ratio_row("acctctl --help", [ACCTCTL, "--help"], 1.2)
 
 
 def imports(report: Report, env: dict[str, str], work: Path) -> None:
@@ -414,6 +418,8 @@ def account(report: Report, env: dict[str, str], work: Path, size: int, runs: in
         key="  peak memory of that listing",
     )
 
+    listing_floor(report, env, work, pristine, size, runs)
+
     # One subscription, one partner: against the same command on the sample account.
     sub_id = f"72{size // 2:09d}"
     for figure, args, sample_args in (
@@ -465,6 +471,53 @@ def account(report: Report, env: dict[str, str], work: Path, size: int, runs: in
         key="subs list --eligible --ids",
     )
     bulk(report, env, work, pristine, size, runs)
+
+
+def listing_floor(
+    report: Report, env: dict[str, str], work: Path, pristine: Path, size: int, runs: int
+) -> None:
+    """`subs list --json` against `plain_listing.py`, which writes the same bytes by hand
+    (checked here first: a floor that wrote something else would measure nothing)."""
+    tag = f"{size:,} subs"
+    listing = [ACCTCTL, "--store", str(pristine), "subs", "list", "--json"]
+    floor = [PYTHON, str(BENCH / "plain_listing.py"), str(pristine), ADMIN, NOW]
+    ours, theirs = work / f"listing-{size}.json", work / f"floor-{size}.json"
+    run_once(listing, env, stdout=ours)
+    run_once(floor, env, stdout=theirs)
+    if not filecmp.cmp(ours, theirs, shallow=False):
+        raise BenchError(f"plain_listing.py does not write what subs list --json writes: {work}")
+    for path in (ours, theirs):
+        path.unlink()
+    targets, baselines = interleaved(
+        lambda: run_once(listing, env), lambda: run_once(floor, env), runs
+    )
+    value, base = median_wall(targets), median_wall(baselines)
+    report.add(
+        Row(
+            f"subs list --json ({tag}) [base: plain_listing.py, same bytes]",
+            seconds(value),
+            seconds(base),
+            f"{value / base:.2f}",
+            "ratio ≤ 1.0",
+            value / base <= 1.0,
+        ),
+        size=size,
+        key="subs list --json ÷ plain_listing.py",
+    )
+    peak, how = peak_memory_kb(listing, env, max(s.rss_kb for s in targets))
+    base_peak, _how = peak_memory_kb(floor, env, max(s.rss_kb for s in baselines))
+    report.add(
+        Row(
+            f"  peak memory of that listing ({how})",
+            f"{peak / 1024:.0f} MB",
+            f"{base_peak / 1024:.0f} MB",
+            f"{peak / base_peak:.1f}",
+            "≤ 64 MB",
+            peak <= 64 * 1024,
+        ),
+        size=size,
+        key="  peak memory of subs list --json",
+    )
 
 
 def bulk(

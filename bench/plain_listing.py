@@ -1,21 +1,26 @@
-"""The floor for `subs list --json`: the same output, written by hand for this one job.
+"""The floor for `subs list --json`: the same bytes, written by hand for this one job.
 
     python bench/plain_listing.py STORE.db ACTOR NOW > rows.json
 
-One streaming query joins each subscription with its terms (its contract's or its
-own), partners and pending change; the rules of SPEC §3 are written inline for a
-listing (English messages, ACTOR acting, NOW as ``ACCTCTL_NOW``), and each row is one
-``dict`` encoded by one reused ``json.JSONEncoder``. No domain objects, no
-translations, no caches: what an expert would write to produce the same bytes as
-`acctctl subs list --json` — `bench/run` checks they are the same, then times both.
+is byte for byte ``acctctl --store STORE.db subs list --json`` run as ACTOR (given by
+``--as`` or ``ACCTCTL_USER``: the hints repeat ``--store`` and ``--as``) with
+``ACCTCTL_NOW=NOW`` in English. One streaming query joins each subscription with its
+terms (its contract's or its own), partners and pending change; the rules of SPEC §3
+are written inline for a listing, and each row is one ``dict`` encoded by one reused
+``json.JSONEncoder`` (``ensure_ascii=False``, then the control and bidi characters JSON
+lets through escaped, as acctctl does). No domain objects, no translations, no caches:
+what an expert would write to produce the same output — `bench/run` checks the two
+outputs are the same (``cmp``) before timing them.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import shlex
 import sqlite3
 import sys
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 _ROWS = """
 SELECT s.id, s.product, s.seats, s.plan, s.contract,
@@ -33,6 +38,14 @@ LEFT JOIN changes AS x ON x.holder = coalesce(s.contract, s.id) AND x.status = '
 ORDER BY s.id
 """
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+# What JSON lets through raw that a terminal would act on: DEL, C1 controls, bidi marks.
+_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
 _NEW_MODEL = (
     "Subscription {id} was bought under the new buying model (subscription ID): its partner"
     " can only change during a financial transaction (renewal, added seats, term switch);"
@@ -49,6 +62,7 @@ def main(path: str, actor: str, now_text: str) -> int:
     if role is None:
         raise SystemExit("the floor is written for a user of the account")
     primary = role[0] == "primary_admin"
+    again = " " + shlex.join(["--store", path, "--as", actor])  # what a pasted hint repeats
     write = sys.stdout.write
     first = True
     for row in db.execute(_ROWS):
@@ -83,7 +97,7 @@ def main(path: str, actor: str, now_text: str) -> int:
                 {
                     "code": "auto-renew",
                     "message": f"Automatic renewal is on for {holder}: turn it off first"
-                    f" (acctctl subs auto-renew {sub_id} --off).",
+                    f" (`acctctl subs auto-renew {sub_id} --off{again}`).",
                 }
             )
         if agreement == "eba-token-flex":
@@ -106,8 +120,9 @@ def main(path: str, actor: str, now_text: str) -> int:
             reasons.append(
                 {
                     "code": "expiring-soon",
-                    "message": f"{title} expires on {term_end}, within 90 days ({left} days"
-                    " left): change the partner at renewal instead.",
+                    "message": f"{title} expires on {term_end}, within 90 days ({left}"
+                    f" day{'' if left == 1 else 's'} left): change the partner at renewal"
+                    " instead.",
                 }
             )
         pending_json = None
@@ -119,7 +134,7 @@ def main(path: str, actor: str, now_text: str) -> int:
                     "code": "change-pending",
                     "message": f"A change to {names.get(change_to, change_to)} is already pending"
                     f" on {holder} (change {change_id}, effective {when}): wait for it, or"
-                    f" withdraw it with acctctl partner cancel {change_id}.",
+                    f" withdraw it with `acctctl partner cancel {change_id}{again}`.",
                 }
             )
             pending_json = {
@@ -142,8 +157,12 @@ def main(path: str, actor: str, now_text: str) -> int:
             "pending_change": pending_json,
             "eligible": not reasons,
             "reasons": reasons,
+            "unknown": [],
         }
-        write(("[\n  " if first else ",\n  ") + _ENCODE(item))
+        line = _ENCODE(item)
+        if not line.isascii() or "\x7f" in line:
+            line = _UNSAFE.sub(_escaped, line)
+        write(("[\n  " if first else ",\n  ") + line)
         first = False
     write("[]\n" if first else "\n]\n")
     return 0
