@@ -28,11 +28,14 @@ AS, CSN, IDS, YES, REPLACE_ALL = "--as", "--csn", "ID", "--yes", "--replace-all"
 
 @dataclass(frozen=True, slots=True)
 class Option(Generic[T]):
-    """One answer of a ``select``; a ``disabled`` option is shown with its reason."""
+    """One answer of a ``select``; a ``disabled`` option is shown with its reason.
+    ``echo`` is what the question shows once answered, when the title is longer than
+    the answer needs (a table row: its subscription id)."""
 
     title: str
     value: T
     disabled: str | None = None
+    echo: str | None = None
 
 
 class Prompter(Protocol):

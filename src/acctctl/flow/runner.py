@@ -284,7 +284,7 @@ class Runner:
         chosen = self.prompter.select(
             _("Select a subscription:"),
             [
-                Option(label, v.subscription.id)
+                Option(label, v.subscription.id, echo=v.subscription.id)
                 for v, label in zip(views, self.display.rows(views), strict=True)
             ],
             default=previous.subscription.id if isinstance(previous, SubscriptionView) else None,

@@ -4,6 +4,11 @@ This is the only module that imports questionary or prompt_toolkit, and only whe
 question is actually asked: `acctctl subs list --json` never pays for them. Every
 question is asked with ``unsafe_ask`` so Ctrl-C reaches us; Ctrl-C, Esc and end of
 input all become ``CancelledError`` (exit 130).
+
+The terminal would wrap a question, a choice or questionary's echo of the answer by
+character (a contract number split at 60 columns): questions and choices are wrapped
+here at spaces, and once answered the question is erased and written again with a
+short echo of the answer (``Option.echo``), fitted the same way (``answered``).
 """
 
 from __future__ import annotations
@@ -44,11 +49,16 @@ class QuestionaryPrompter:
         # questionary writes "- " before a disabled title: indent the others to match.
         indent = "  " if any(option.disabled is not None for option in options) else ""
         # Indexes as values: questionary compares values and replaces None by the title.
+        width = _width()
         choices = [
             questionary.Choice(
-                inert(option.title)
-                if option.disabled is not None
-                else indent + inert(option.title),
+                _fit_choice(
+                    inert(option.title)
+                    if option.disabled is not None
+                    else indent + inert(option.title),
+                    option.disabled,
+                    width,
+                ),
                 value=index,
                 disabled=inert(option.disabled) if option.disabled is not None else None,
             )
@@ -62,13 +72,18 @@ class QuestionaryPrompter:
             ),
             None,
         )
+        shown, instruction = _fit_question(
+            inert(message), _("(arrow keys, Enter; Esc cancels)"), width
+        )
         question = questionary.select(
-            inert(message),
+            shown,
             choices=choices,
             default=choices[start] if start is not None else None,
-            instruction=_("(arrow keys, Enter; Esc cancels)"),
+            instruction=instruction,
         )
-        return options[int(_ask(question))].value
+        chosen = options[int(_ask(question, message))]
+        answered(message, chosen.echo if chosen.echo is not None else chosen.title)
+        return chosen.value
 
     def text(
         self,
@@ -86,8 +101,11 @@ class QuestionaryPrompter:
             problem = validate(answer)
             return True if problem is None else problem
 
-        question = questionary.text(inert(message), default=default, validate=check)
-        return str(_ask(question))
+        shown, _instruction = _fit_question(inert(message), "", _width())
+        question = questionary.text(shown, default=default, validate=check)
+        typed = str(_ask(question, message))
+        answered(message, typed)
+        return typed
 
     def confirm(self, message: str, default: bool = False, *, flag: str = "") -> bool:
         """In English, questionary's own single-key ``(Y/n)`` question (y or n answers at
@@ -97,18 +115,85 @@ class QuestionaryPrompter:
         question."""
         from acctctl.i18n import language
 
+        shown, _instruction = _fit_question(inert(message), "(Y/n)", _width())
         if language() != "en":
             from acctctl.wizard.yes_no import yes_no_question
 
-            return bool(_ask(yes_no_question(inert(message), default)))
-        import questionary
+            yes = bool(_ask(yes_no_question(shown, default), message))
+        else:
+            import questionary
 
-        question = questionary.confirm(inert(message), default=default, auto_enter=True)
-        return bool(_ask(question))
+            question = questionary.confirm(shown, default=default, auto_enter=True)
+            yes = bool(_ask(question, message))
+        answered(message, _("Yes") if yes else _("No"))
+        return yes
 
 
-def _ask(question: Any) -> Any:
-    """Ask with Esc bound to cancel; Ctrl-C, Esc and end of input raise ``CancelledError``."""
+def _width() -> int:
+    import sys
+
+    from acctctl.tables import terminal_width
+
+    return terminal_width(sys.stdout)
+
+
+def _lines(text: str, width: int, indent: str = "  ") -> list[str]:
+    """``text`` wrapped at spaces to ``width``, the lines after the first indented by
+    ``indent``; an id or any word longer than the line stays whole."""
+    from acctctl.output import fit_message
+
+    return fit_message(text, width, indent=indent).split("\n")
+
+
+def _fit_question(message: str, instruction: str, width: int) -> tuple[str, str]:
+    """The question's text wrapped at spaces (questionary writes ``? `` before it), and
+    its instruction, which starts a line of its own when it does not fit after it."""
+    from acctctl.tables import cell_width
+
+    lines = _lines("? " + message, width)
+    shown = "\n".join(lines)[2:]
+    if instruction and cell_width(lines[-1]) + 1 + cell_width(instruction) > width:
+        instruction = "\n  " + instruction
+    return shown, instruction
+
+
+def _fit_choice(title: str, disabled: str | None, width: int) -> str:
+    """A choice wrapped at spaces below its first line (questionary writes `` » `` or
+    `` - `` before a title, and `` (reason)`` after a disabled one): a CSN at the end of
+    a long notice goes to the next line whole, not cut at the terminal's edge."""
+    from acctctl.tables import cell_width
+
+    room = width - 3 - (cell_width(disabled) + 3 if disabled is not None else 0)
+    if cell_width(title) <= room:
+        return title
+    lines = _lines(title, max(room, 20), indent="")
+    return "\n   ".join(lines)
+
+
+def answered(message: str, answer: str) -> None:
+    """The question written again once answered (``_ask`` erased it), with ``answer``
+    after it, wrapped at spaces: questionary's own echo would be the whole choice,
+    wrapped by the terminal at any character."""
+    from prompt_toolkit import print_formatted_text
+    from prompt_toolkit.formatted_text import FormattedText
+    from questionary.styles import merge_styles_default
+
+    from acctctl.tables import cell_width
+
+    width = _width()
+    lines = _lines("? " + inert(message), width)
+    answer = " ".join(inert(answer).split())
+    parts = [("class:qmark", "?"), ("class:question", "\n".join(lines)[1:])]
+    if answer and cell_width(lines[-1]) + 1 + cell_width(answer) <= width:
+        parts.append(("class:answer", " " + answer))
+    elif answer:
+        parts.append(("class:answer", "\n" + "\n".join(_lines("  " + answer, width))))
+    print_formatted_text(FormattedText(parts), style=merge_styles_default([]))
+
+
+def _ask(question: Any, message: str) -> Any:
+    """Ask with Esc bound to cancel; Ctrl-C, Esc and end of input raise ``CancelledError``
+    (the question, erased when done, is written again without an answer)."""
     from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
     from prompt_toolkit.keys import Keys
 
@@ -120,6 +205,7 @@ def _ask(question: Any) -> Any:
         event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
 
     application = question.application
+    application.erase_when_done = True  # ``answered`` writes it again, fitted
     if application.key_bindings is None:
         application.key_bindings = escape
     else:
@@ -127,6 +213,7 @@ def _ask(question: Any) -> Any:
     try:
         return question.unsafe_ask()
     except (KeyboardInterrupt, EOFError):
+        answered(message, "")
         raise cancelled() from None
 
 
