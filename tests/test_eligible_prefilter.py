@@ -2,8 +2,9 @@
 rows are) and the rules agree on every case of the rule table (tests/test_rules.py), on
 every back end. Each case becomes an account of one contract — or one new-model
 subscription — and the case's actor; the listing's eligible subscriptions with and
-without the pre-selection must be the same, and the pre-selection must not let through
-what the rules refuse (it does its work)."""
+without the pre-selection must be the same, and so must `--eligible --ids`
+(``eligible_ids``: the candidate contracts, decided once each); the pre-selection must
+not let through what the rules refuse (it does its work)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import pytest
 from acctctl.domain import Account, AccountDocument, Contract, Partner, Subscription
 from acctctl.rules import candidates
 from acctctl.service.context import Context
-from acctctl.service.views import _Account, list_subscriptions
+from acctctl.service.views import _Account, eligible_ids, list_subscriptions
 from conftest import StoreFactory
 from test_rules import ACTIVE, CASES, INACTIVE, MANAGER, OTHER_ADMIN, PLAIN, PRIMARY, Facts
 
@@ -95,10 +96,15 @@ def test_the_store_selects_what_the_rules_allow(
     every = list(list_subscriptions(ctx))
     allowed = [v.subscription.id for v in every if v.eligible]
     assert [v.subscription.id for v in list_subscriptions(ctx, eligible_only=True)] == allowed
+    assert list(eligible_ids(ctx)) == allowed  # `subs list --eligible --ids`
     with store.read() as reader:
         selection = candidates(now.date(), now, case.actor, _Account(reader, ctx).actor_user)
         selected = [] if selection is None else [s.id for s, _c in reader.listing(selection)]
     assert selected == allowed, name  # a superset in general; exact on one-rule cases
+    with store.read() as reader:
+        chosen = [] if selection is None else list(reader.candidate_contracts(selection))
+        pairs = list(reader.subscription_contracts())
+    assert [s for s, c in pairs if c in {c.number for c in chosen}] == allowed, name
     store.close()
 
 
@@ -116,3 +122,21 @@ def test_the_cases_cover_every_selection() -> None:
         "change-pending",
     } <= codes
     assert any(not found for _name, _case, found in CASES)
+
+
+def test_ids_are_written_as_out_writes_them(capsys: pytest.CaptureFixture[str]) -> None:
+    """`print_ids` writes valid ids in chunks and anything else through `out(inert(…))`:
+    the same text as one `out` per id, tampered ids made inert, order kept."""
+    from acctctl.output import inert, out, print_ids
+
+    ids = [f"72{n:09d}" for n in range(2500)]
+    ids[10:10] = ["72000000099\x1b]0;TITLE\x07", "ab cd", "7200000000\u202e1"]
+    ids.append("\x9bforged")
+    for id_ in ids:
+        out(inert(id_))
+    expected = capsys.readouterr().out
+    print_ids(iter(ids))
+    shown = capsys.readouterr().out
+    assert shown == expected
+    assert "\x1b" not in shown and "\u202e" not in shown and "\x9b" not in shown
+    assert shown.count("\n") == len(ids)

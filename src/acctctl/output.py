@@ -152,6 +152,27 @@ def out(text: str = "") -> None:
     sys.stdout.write(_fitted(text, sys.stdout) + "\n")
 
 
+def print_ids(ids: Iterable[str]) -> None:
+    """One id per line, as ``out(inert(id))`` writes it, a thousand lines per write: an id
+    of ASCII letters and digits (any valid one) has nothing to escape, unglue or wrap, so
+    it is written as it is; anything else (a tampered store) goes through ``out``."""
+    write = sys.stdout.write
+    chunk: list[str] = []
+    for id_ in ids:
+        if id_.isascii() and id_.isalnum():
+            chunk.append(id_)
+            if len(chunk) == 1000:
+                write("\n".join(chunk) + "\n")
+                chunk.clear()
+            continue
+        if chunk:
+            write("\n".join(chunk) + "\n")
+            chunk.clear()
+        out(inert(id_))
+    if chunk:
+        write("\n".join(chunk) + "\n")
+
+
 def err(text: str = "") -> None:
     sys.stderr.write(_fitted(text, sys.stderr) + "\n")
     sys.stderr.flush()

@@ -13,7 +13,14 @@ from acctctl.errors import CancelledError, UsageError
 from acctctl.hints import command
 from acctctl.i18n import N_, _
 from acctctl.ids import parse_id, shown_identity
-from acctctl.output import err, inert, out, print_json, print_json_array_text, table
+from acctctl.output import (
+    err,
+    inert,
+    print_ids,
+    print_json,
+    print_json_array_text,
+    table,
+)
 from acctctl.presentation import (
     contract_json,
     render_contract,
@@ -41,6 +48,15 @@ def list_(
 
     if json_ and ids:
         raise UsageError(_("--json and --ids cannot be used together."))
+    if eligible and ids and from_ is None:
+        # No view per subscription: the rules decide once per candidate contract.
+        context = state(ctx).context()
+        found = service.eligible_ids(context)
+        first_id = next(found, None)  # the store opened before anything is printed
+        if first_id is None and context.actor and not service.is_user(context, context.actor):
+            _warn_unknown(context.actor)
+        print_ids(itertools.chain([first_id] if first_id is not None else [], found))
+        return
     if from_ is not None:
         from acctctl.service.export import list_from_export
 
@@ -66,19 +82,13 @@ def list_(
             else not service.is_user(context, context.actor)
         )
     ):
-        err(
-            _(
-                "warning: {email} is not a user of this account, so no partner can be changed "
-                "(unknown-user); check --as or ACCTCTL_USER."
-            ).format(email=inert(shown_identity(context.actor)))
-        )
+        _warn_unknown(context.actor)
     if json_:
         from acctctl.listing_json import subscription_lines
 
         print_json_array_text(subscription_lines(views))
     elif ids:
-        for view in views:
-            out(inert(view.subscription.id))  # a valid id is unchanged; a tampered one inert
+        print_ids(view.subscription.id for view in views)  # a tampered id made inert
     else:
         table(
             subscription_columns(now),
@@ -94,6 +104,15 @@ def list_(
                 demo=command("store", "init", "--demo"),
             ),
         )
+
+
+def _warn_unknown(actor: str) -> None:
+    err(
+        _(
+            "warning: {email} is not a user of this account, so no partner can be changed "
+            "(unknown-user); check --as or ACCTCTL_USER."
+        ).format(email=inert(shown_identity(actor)))
+    )
 
 
 @app.command("show", short_help=N_("One subscription, or one contract, in full."))

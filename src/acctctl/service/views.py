@@ -246,6 +246,43 @@ def list_subscriptions(ctx: Context, *, eligible_only: bool = False) -> Iterator
             yield view
 
 
+def eligible_ids(ctx: Context) -> Iterator[str]:
+    """The ids of ``list_subscriptions(ctx, eligible_only=True)``, in id order, without a
+    view per subscription (``subs list --eligible --ids``).
+
+    The store selects the candidate contracts (``rules.candidates``, in SQL where the
+    rows are) and the rules decide on each of them, once: which rules fail never
+    depends on the subscription (``rules.Facts``), so a contract's subscriptions are all
+    eligible or none is. The subscriptions are then streamed as (id, contract) pairs and
+    kept when their contract passed. New-buying-model subscriptions are never eligible
+    (``new-buying-model``), nor candidates."""
+    with ctx.store.read() as reader:
+        account = _Account(reader, ctx)
+        selection = candidates(ctx.today, ctx.now, ctx.actor, account.actor_user)
+        if selection is None:
+            return
+        pending = reader.pending_changes()
+        passing: set[str] = set()
+        for contract in reader.candidate_contracts(selection):
+            terms, in_effect = _effective(
+                Terms.of_contract(contract), pending.get(contract.number), ctx.now
+            )
+            facts = Facts(
+                today=ctx.today,
+                subscription=contract.number,  # named in messages only, none is kept
+                terms=terms,
+                actor=ctx.actor,
+                actor_user=account.actor_user,
+                pending=in_effect,
+                pending_partner_name=account.names.get(in_effect.to) if in_effect else None,
+            )
+            if not eligibility(facts):
+                passing.add(contract.number)
+        for sub_id, number in reader.subscription_contracts():
+            if number in passing:
+                yield sub_id
+
+
 def _find_subscription(reader: StoreReader, sub_id: str) -> tuple[Subscription, Contract | None]:
     sub = reader.subscription(sub_id)
     if sub is None:

@@ -66,6 +66,16 @@ class StoreReader(Protocol):
         may be eligible (``rules.Candidates``: a superset, the rules still decide)."""
         ...
 
+    def candidate_contracts(self, candidates: Candidates) -> Iterator[Contract]:
+        """The contracts ``candidates`` admits (``rules.Candidates``: a superset, the rules
+        still decide), ordered by number: what ``subs list --eligible --ids`` decides on."""
+        ...
+
+    def subscription_contracts(self) -> Iterator[tuple[str, str | None]]:
+        """Every subscription's id and contract number (None for the new buying model),
+        ordered by id and streamed."""
+        ...
+
     def subscriptions_of_contract(self, number: str) -> list[Subscription]:
         """Ordered by id."""
         ...

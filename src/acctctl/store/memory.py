@@ -119,6 +119,16 @@ class DocumentView(RecordedWrites):
                 continue
             yield subscription, contract
 
+    def candidate_contracts(self, candidates: Candidates) -> Iterator[Contract]:
+        pending = self.pending_changes()
+        for contract in self.contracts():
+            if candidates.admits(Terms.of_contract(contract), pending.get(contract.number)):
+                yield contract
+
+    def subscription_contracts(self) -> Iterator[tuple[str, str | None]]:
+        for subscription in self.subscriptions():
+            yield subscription.id, subscription.contract
+
     def subscription(self, id: str) -> Subscription | None:
         index = self._subscriptions.get(id)
         return None if index is None else self._document.subscriptions[index]

@@ -63,17 +63,33 @@ _LISTING = (
     f" WHERE s.id > %s ORDER BY s.id LIMIT {_BATCH}"
 )
 # rules.Candidates, where the rows are: only contracts' subscriptions can be eligible.
-_LISTING_CANDIDATES = (
-    _LISTING_COLUMNS + " JOIN acctctl_contracts AS c ON c.number = s.contract"
-    " WHERE s.id > %s AND NOT c.auto_renew AND c.agreement <> 'eba-token-flex'"
+_ADMITTED = (
+    " AND NOT c.auto_renew AND c.agreement <> 'eba-token-flex'"
     " AND c.term_end > %s AND (%s::text IS NULL OR c.manager = %s)"
     " AND NOT EXISTS (SELECT FROM acctctl_changes AS x"
-    "  WHERE x.holder = s.contract AND x.status = 'pending' AND x.effective_at > %s)"
-    f" ORDER BY s.id LIMIT {_BATCH}"
+    "  WHERE x.holder = c.number AND x.status = 'pending' AND x.effective_at > %s)"
+)
+_LISTING_CANDIDATES = (
+    _LISTING_COLUMNS + " JOIN acctctl_contracts AS c ON c.number = s.contract"
+    " WHERE s.id > %s" + _ADMITTED + f" ORDER BY s.id LIMIT {_BATCH}"
+)
+_CANDIDATE_CONTRACTS = (
+    "SELECT c.number, c.manager, c.term_end, c.auto_renew, c.agreement, c.partners"
+    " FROM acctctl_contracts AS c WHERE c.number > %s"
+    + _ADMITTED
+    + f" ORDER BY c.number LIMIT {_BATCH}"
+)
+_SUBSCRIPTION_CONTRACTS = (
+    f"SELECT id, contract FROM acctctl_subscriptions WHERE id > %s ORDER BY id LIMIT {_BATCH}"
 )
 # Beyond this a CHG- number does not fit the bigint sequence: such ids are kept as
 # they are and simply never issued.
 _SEQUENCE_LIMIT = 10**18
+
+
+def _admitted(candidates: Candidates) -> tuple[Any, ...]:
+    """The parameters of ``_ADMITTED``."""
+    return (candidates.term_end_after, candidates.manager, candidates.manager, candidates.now)
 
 
 class PostgresRows:
@@ -135,14 +151,7 @@ class PostgresRows:
         self, candidates: Candidates | None = None
     ) -> Iterator[tuple[Subscription, Contract | None]]:
         sql = _LISTING if candidates is None else _LISTING_CANDIDATES
-        params: tuple[Any, ...] = ()
-        if candidates is not None:
-            params = (
-                candidates.term_end_after,
-                candidates.manager,
-                candidates.manager,
-                candidates.now,
-            )
+        params = () if candidates is None else _admitted(candidates)
         after = ""
         contract: Contract | None = None  # the last one, shared by its subscriptions' rows
         while True:  # keyset batches, as `_stream`: the join never sits in memory
@@ -156,6 +165,22 @@ class PostgresRows:
                 if contract is None or contract.number != row[4] or contract.partners != partners:
                     contract = Contract(row[4], row[9], row[10], row[11], row[12], partners)
                 yield subscription, contract
+            if len(rows) < _BATCH:
+                return
+            after = rows[-1][0]
+
+    def candidate_contracts(self, candidates: Candidates) -> Iterator[Contract]:
+        return self._keyset(_CANDIDATE_CONTRACTS, _admitted(candidates), schema.to_contract)
+
+    def subscription_contracts(self) -> Iterator[tuple[str, str | None]]:
+        return self._keyset(_SUBSCRIPTION_CONTRACTS, (), lambda row: (row[0], row[1]))
+
+    def _keyset(self, sql: str, params: tuple[Any, ...], to: Callable[[Row], T]) -> Iterator[T]:
+        """``sql`` (its first parameter: the key after which to start) in batches."""
+        after = ""
+        while True:
+            rows = self._all(sql, after, *params)
+            yield from map(to, rows)
             if len(rows) < _BATCH:
                 return
             after = rows[-1][0]

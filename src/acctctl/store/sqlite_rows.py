@@ -66,15 +66,19 @@ _LISTING_ALL = (
     " LEFT JOIN contract_partners AS p ON p.contract = s.contract ORDER BY s.id, p.position"
 )
 # rules.Candidates, where the rows are: only contracts' subscriptions can be eligible.
-_LISTING_CANDIDATES = (
-    _LISTING + " JOIN contracts AS c ON c.number = s.contract"
-    " LEFT JOIN contract_partners AS p ON p.contract = s.contract"
+_ADMITTED = (
     " WHERE c.auto_renew = 0 AND c.agreement <> 'eba-token-flex' AND c.term_end > :term_end_after"
     " AND (:manager IS NULL OR c.manager = :manager)"
     " AND NOT EXISTS (SELECT 1 FROM changes AS x"
-    "  WHERE x.holder = s.contract AND x.status = 'pending' AND x.effective_at > :now)"
-    " ORDER BY s.id, p.position"
+    "  WHERE x.holder = c.number AND x.status = 'pending' AND x.effective_at > :now)"
 )
+_LISTING_CANDIDATES = (
+    _LISTING + " JOIN contracts AS c ON c.number = s.contract"
+    " LEFT JOIN contract_partners AS p ON p.contract = s.contract"
+    + _ADMITTED
+    + " ORDER BY s.id, p.position"
+)
+_CANDIDATE_CONTRACTS = _CONTRACTS + _ADMITTED + " ORDER BY c.number, p.position"
 _CHANGES = (
     "SELECT c.id, c.contract, c.subscription, c.to_partner, c.by_user, c.submitted_at,"
     " c.effective_at, c.status, f.partner"
@@ -98,6 +102,14 @@ def _grouped(rows: Iterable[Row]) -> Iterator[tuple[Row, tuple[str, ...]]]:
             items.append(row[-1])
     if head is not None:
         yield head, tuple(items)
+
+
+def _admitted(candidates: Candidates) -> dict[str, str | None]:
+    return {
+        "term_end_after": candidates.term_end_after.isoformat(),
+        "manager": candidates.manager,
+        "now": moment(candidates.now),
+    }
 
 
 def _contract(row: Row, partners: tuple[str, ...]) -> Contract:
@@ -226,14 +238,7 @@ class SqliteReader:
                 " ORDER BY subscription, position"
             )
         else:
-            rows = self._db.execute(
-                _LISTING_CANDIDATES,
-                {
-                    "term_end_after": candidates.term_end_after.isoformat(),
-                    "manager": candidates.manager,
-                    "now": moment(candidates.now),
-                },
-            )
+            rows = self._db.execute(_LISTING_CANDIDATES, _admitted(candidates))
         held = next(own, None)
         contract: Contract | None = None  # the last one, shared by its subscriptions' rows
         for head, partners in _grouped(rows):
@@ -258,6 +263,20 @@ class SqliteReader:
                     partners,
                 )
             yield _subscription(head[:8], ()), contract
+
+    def candidate_contracts(self, candidates: Candidates) -> Iterator[Contract]:
+        rows = self._db.execute(_CANDIDATE_CONTRACTS, _admitted(candidates))
+        for head, partners in _grouped(rows):
+            yield _contract(head, partners)
+
+    def subscription_contracts(self) -> Iterator[tuple[str, str | None]]:
+        # Two columns of every row, no join: cheaper than selecting the candidates'
+        # subscriptions in SQL (a contract looked up per row), and the caller tests each
+        # against the set of contracts the rules allowed.
+        rows: Iterator[tuple[str, str | None]] = iter(
+            self._db.execute("SELECT id, contract FROM subscriptions ORDER BY id")
+        )
+        return rows
 
     def subscription(self, id: str) -> Subscription | None:
         rows = self._db.execute(_SUBSCRIPTIONS + " WHERE s.id = ? ORDER BY p.position", (id,))
