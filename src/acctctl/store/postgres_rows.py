@@ -53,11 +53,12 @@ T = TypeVar("T")
 Row = tuple[Any, ...]
 
 _BATCH = 2000
+# A listing row: the subscription's columns, then its contract's.
 _LISTING_COLUMNS = (
-    "SELECT s.id, s.product, s.seats, s.plan, s.contract, s.manager, s.term_end, s.auto_renew,"
-    " s.partners, c.manager, c.term_end, c.auto_renew, c.agreement, c.partners"
+    f"SELECT {schema.SUBSCRIPTIONS.names('s')}, {schema.CONTRACTS.names('c')}"
     " FROM acctctl_subscriptions AS s"
 )
+_OWN = len(schema.SUBSCRIPTIONS.column_names)
 _LISTING = (
     _LISTING_COLUMNS + " LEFT JOIN acctctl_contracts AS c ON c.number = s.contract"
     f" WHERE s.id > %s ORDER BY s.id LIMIT {_BATCH}"
@@ -74,14 +75,22 @@ _LISTING_CANDIDATES = (
     " WHERE s.id > %s" + _ADMITTED + f" ORDER BY s.id LIMIT {_BATCH}"
 )
 _CANDIDATE_CONTRACTS = (
-    "SELECT c.number, c.manager, c.term_end, c.auto_renew, c.agreement, c.partners"
-    " FROM acctctl_contracts AS c WHERE c.number > %s"
+    f"SELECT {schema.CONTRACTS.names('c')} FROM acctctl_contracts AS c WHERE c.number > %s"
     + _ADMITTED
     + f" ORDER BY c.number LIMIT {_BATCH}"
 )
 _SUBSCRIPTION_CONTRACTS = (
     f"SELECT id, contract FROM acctctl_subscriptions WHERE id > %s ORDER BY id LIMIT {_BATCH}"
 )
+_CHANGES = schema.CHANGES.select
+_IN_ORDER = " ORDER BY submitted_at, id"
+_user = schema.USERS.to_domain
+_partner = schema.PARTNERS.to_domain
+_contract = schema.CONTRACTS.to_domain
+_subscription = schema.SUBSCRIPTIONS.to_domain
+_notice = schema.NOTICES.to_domain
+_change = schema.CHANGES.to_domain
+_event = schema.HISTORY.to_domain
 # Beyond this a CHG- number does not fit the bigint sequence: such ids are kept as
 # they are and simply never issued.
 _SEQUENCE_LIMIT = 10**18
@@ -118,34 +127,34 @@ class PostgresRows:
     # --- reading ----------------------------------------------------------------------
 
     def account(self) -> Account:
-        row = self._one("SELECT csn, name FROM acctctl_account")
+        row = self._one(schema.ACCOUNT.select)
         if row is None:
             raise StoreError(_("The store holds no account."))
-        return Account(row[0], row[1])
+        return schema.ACCOUNT.to_domain(row)
 
     def users(self) -> list[User]:
-        return [schema.to_user(r) for r in self._all(schema.USER + " ORDER BY ord")]
+        return [_user(r) for r in self._all(schema.USERS.select + " ORDER BY ord")]
 
     def user(self, email: str) -> User | None:
-        row = self._one(schema.USER + " WHERE email = %s", email)
-        return None if row is None else schema.to_user(row)
+        row = self._one(schema.USERS.select + " WHERE email = %s", email)
+        return None if row is None else _user(row)
 
     def partners(self) -> list[Partner]:
-        return [schema.to_partner(r) for r in self._all(schema.PARTNER + " ORDER BY ord")]
+        return [_partner(r) for r in self._all(schema.PARTNERS.select + " ORDER BY ord")]
 
     def partner(self, csn: str) -> Partner | None:
-        row = self._one(schema.PARTNER + " WHERE csn = %s", csn)
-        return None if row is None else schema.to_partner(row)
+        row = self._one(schema.PARTNERS.select + " WHERE csn = %s", csn)
+        return None if row is None else _partner(row)
 
     def contracts(self) -> Iterator[Contract]:
-        return self._stream(schema.CONTRACT, "number", schema.to_contract)
+        return self._stream(schema.CONTRACTS.select, "number", _contract)
 
     def contract(self, number: str) -> Contract | None:
-        row = self._one(schema.CONTRACT + " WHERE number = %s", number)
-        return None if row is None else schema.to_contract(row)
+        row = self._one(schema.CONTRACTS.select + " WHERE number = %s", number)
+        return None if row is None else _contract(row)
 
     def subscriptions(self) -> Iterator[Subscription]:
-        return self._stream(schema.SUBSCRIPTION, "id", schema.to_subscription)
+        return self._stream(schema.SUBSCRIPTIONS.select, "id", _subscription)
 
     def listing(
         self, candidates: Candidates | None = None
@@ -157,20 +166,23 @@ class PostgresRows:
         while True:  # keyset batches, as `_stream`: the join never sits in memory
             rows = self._all(sql, after, *params)
             for row in rows:
-                subscription = schema.to_subscription(row[:9])
+                subscription = _subscription(row[:_OWN])
                 if row[4] is None:
                     yield subscription, None
                     continue
-                partners = tuple(row[13])
-                if contract is None or contract.number != row[4] or contract.partners != partners:
-                    contract = Contract(row[4], row[9], row[10], row[11], row[12], partners)
+                if (
+                    contract is None
+                    or contract.number != row[4]
+                    or list(contract.partners) != row[-1]
+                ):
+                    contract = _contract(row[_OWN:])
                 yield subscription, contract
             if len(rows) < _BATCH:
                 return
             after = rows[-1][0]
 
     def candidate_contracts(self, candidates: Candidates) -> Iterator[Contract]:
-        return self._keyset(_CANDIDATE_CONTRACTS, _admitted(candidates), schema.to_contract)
+        return self._keyset(_CANDIDATE_CONTRACTS, _admitted(candidates), _contract)
 
     def subscription_contracts(self) -> Iterator[tuple[str, str | None]]:
         return self._keyset(_SUBSCRIPTION_CONTRACTS, (), lambda row: (row[0], row[1]))
@@ -186,38 +198,45 @@ class PostgresRows:
             after = rows[-1][0]
 
     def subscription(self, id: str) -> Subscription | None:
-        row = self._one(schema.SUBSCRIPTION + " WHERE id = %s", id)
+        row = self._one(schema.SUBSCRIPTIONS.select + " WHERE id = %s", id)
         if row is None:
             return None
-        return schema.to_subscription(row)
+        return _subscription(row)
 
     def subscriptions_of_contract(self, number: str) -> list[Subscription]:
-        rows = self._all(schema.SUBSCRIPTION + " WHERE contract = %s ORDER BY id", number)
-        return [schema.to_subscription(r) for r in rows]
+        rows = self._all(schema.SUBSCRIPTIONS.select + " WHERE contract = %s ORDER BY id", number)
+        return [_subscription(r) for r in rows]
 
     def notices(self) -> list[Notice]:
-        rows = self._all(schema.NOTICE + " ORDER BY received DESC, ord")
-        return [schema.to_notice(r) for r in rows]
+        rows = self._all(schema.NOTICES.select + " ORDER BY received DESC, ord")
+        return [_notice(r) for r in rows]
 
     def changes(self, holder: str | None = None) -> list[Change]:
         if holder is None:
-            rows = self._all(schema.CHANGE + " ORDER BY submitted_at, id")
+            rows = self._all(schema.CHANGES.select + " ORDER BY submitted_at, id")
         else:
-            rows = self._all(schema.CHANGE + " WHERE holder = %s ORDER BY submitted_at, id", holder)
-        return [schema.to_change(r) for r in rows]
+            rows = self._all(
+                schema.CHANGES.select + " WHERE holder = %s ORDER BY submitted_at, id", holder
+            )
+        return [_change(r) for r in rows]
 
     def change(self, id: str) -> Change | None:
-        row = self._one(schema.CHANGE + " WHERE id = %s", id)
-        return None if row is None else schema.to_change(row)
+        row = self._one(schema.CHANGES.select + " WHERE id = %s", id)
+        return None if row is None else _change(row)
 
     def pending_changes(self) -> dict[str, Change]:
-        rows = self._all(schema.CHANGE + " WHERE status = 'pending' ORDER BY submitted_at, id")
-        return {change.holder: change for change in map(schema.to_change, rows)}
+        rows = self._all(
+            schema.CHANGES.select + " WHERE status = 'pending' ORDER BY submitted_at, id"
+        )
+        return {change.holder: change for change in map(_change, rows)}
 
     def pending_change(self, holder: str) -> Change | None:
-        sql = schema.CHANGE + " WHERE holder = %s AND status = 'pending' ORDER BY submitted_at, id"
+        sql = (
+            schema.CHANGES.select
+            + " WHERE holder = %s AND status = 'pending' ORDER BY submitted_at, id"
+        )
         pending = self._all(sql, holder)
-        return schema.to_change(pending[-1]) if pending else None
+        return _change(pending[-1]) if pending else None
 
     def document(self) -> AccountDocument:
         def ordered(sql: str, to: Callable[[Row], T]) -> list[T]:
@@ -227,10 +246,10 @@ class PostgresRows:
             account=self.account(),
             users=self.users(),
             partners=self.partners(),
-            contracts=ordered(schema.CONTRACT, schema.to_contract),
-            subscriptions=ordered(schema.SUBSCRIPTION, schema.to_subscription),
-            notices=ordered(schema.NOTICE, schema.to_notice),
-            changes=ordered(schema.CHANGE, schema.to_change),
+            contracts=ordered(schema.CONTRACTS.select, _contract),
+            subscriptions=ordered(schema.SUBSCRIPTIONS.select, _subscription),
+            notices=ordered(schema.NOTICES.select, _notice),
+            changes=ordered(schema.CHANGES.select, _change),
             history=self.history(),
         )
 
@@ -243,15 +262,15 @@ class PostgresRows:
             self.account(),
             self.users(),
             self.partners(),
-            ordered(schema.CONTRACT, schema.to_contract),
-            ordered(schema.SUBSCRIPTION, schema.to_subscription),
-            ordered(schema.NOTICE, schema.to_notice),
-            ordered(schema.CHANGE, schema.to_change),
+            ordered(schema.CONTRACTS.select, _contract),
+            ordered(schema.SUBSCRIPTIONS.select, _subscription),
+            ordered(schema.NOTICES.select, _notice),
+            ordered(schema.CHANGES.select, _change),
             self.history(),
         )
 
     def history(self) -> list[HistoryEvent]:
-        return [schema.to_event(r) for r in self._all(schema.HISTORY + " ORDER BY seq")]
+        return [_event(r) for r in self._all(schema.HISTORY.select + " ORDER BY seq")]
 
     def latest_event_at(self) -> datetime | None:
         row = self._one("SELECT at FROM acctctl_history ORDER BY seq DESC LIMIT 1")
@@ -281,7 +300,7 @@ class PostgresRows:
 
     def add_change(self, change: Change) -> None:
         check_new_change(self, change)
-        self._db.execute(schema.INSERT_CHANGE, schema.change_row(change))
+        self._db.execute(schema.CHANGES.insert, schema.CHANGES.params(change))
         self._record("submitted", change.id, change.submitted_at, change.by)
         number = change_number(change.id)
         if 0 < number < _SEQUENCE_LIMIT:

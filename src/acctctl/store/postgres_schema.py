@@ -15,24 +15,15 @@ acctctl and is left alone.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from acctctl.domain import (
-    Account,
-    AccountDocument,
-    Change,
-    Contract,
-    DocumentStream,
-    HistoryEvent,
-    Notice,
-    Partner,
-    Subscription,
-    User,
-)
+from acctctl import domain
+from acctctl.domain import AccountDocument, DocumentStream, HistoryEvent
 from acctctl.history import chain_of
 from acctctl.store import postgres_functions
+from acctctl.store.columns import Convert, Table
 from acctctl.store.invariants import change_number, utc
 
 if TYPE_CHECKING:
@@ -42,6 +33,7 @@ if TYPE_CHECKING:
 # around migrating and replacing the store: writers are serialised as on the other
 # back ends, and two first runs cannot race to create the schema.
 STORE_LOCK = postgres_functions.STORE_LOCK
+T = TypeVar("T")
 
 _V1 = (
     """CREATE TABLE acctctl_meta (
@@ -134,97 +126,49 @@ DATA_TABLES = (
     "acctctl_account",
 )
 
-# --- reading rows -------------------------------------------------------------------
-
-USER = "SELECT email, name, role FROM acctctl_users"
-PARTNER = "SELECT csn, name, city, country, email, active FROM acctctl_partners"
-CONTRACT = (
-    "SELECT number, manager, term_end, auto_renew, agreement, partners FROM acctctl_contracts"
-)
-SUBSCRIPTION = (
-    "SELECT id, product, seats, plan, contract, manager, term_end, auto_renew, partners"
-    " FROM acctctl_subscriptions"
-)
-NOTICE = "SELECT received, partner, subject FROM acctctl_notices"
-HISTORY = "SELECT event, change, at, by_user, hash FROM acctctl_history"
 # What a member may read: every table of the store.
 READABLE_TABLES = (*DATA_TABLES, "acctctl_meta", "acctctl_members")
-CHANGE = (
-    "SELECT id, contract, subscription, from_partners, to_partner, by_user,"
-    " submitted_at, effective_at, status FROM acctctl_changes"
-)
 
 
-def to_user(row: Sequence[Any]) -> User:
-    return User(row[0], row[1], row[2])
-
-
-def to_partner(row: Sequence[Any]) -> Partner:
-    return Partner(row[0], row[1], row[2], row[3], row[4], row[5])
-
-
-def to_contract(row: Sequence[Any]) -> Contract:
-    return Contract(row[0], row[1], row[2], row[3], row[4], tuple(row[5]))
-
-
-def to_subscription(row: Sequence[Any]) -> Subscription:
-    return Subscription(
-        row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], tuple(row[8])
-    )
-
-
-def to_notice(row: Sequence[Any]) -> Notice:
-    return Notice(row[0], row[1], row[2])
+# --- each table's columns: columns.py derives the SQL and the rows' mapping ---------------
 
 
 def _moment(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
-def to_change(row: Sequence[Any]) -> Change:
-    return Change(
-        row[0],
-        row[1],
-        row[2],
-        tuple(row[3]),
-        row[4],
-        row[5],
-        _moment(row[6]),
-        _moment(row[7]),
-        row[8],
-    )
+# What PostgreSQL holds in types of its own: lists as arrays, moments as timestamptz.
+_KINDS: dict[str, tuple[Convert, Convert]] = {"list": (tuple, list), "moment": (_moment, utc)}
 
 
-def to_event(row: Sequence[Any]) -> HistoryEvent:
-    return HistoryEvent(row[0], row[1], _moment(row[2]), row[3], row[4])
+def _table(domain: type[T], name: str, columns: str, stored: str = "ord") -> Table[T]:
+    """A table of this back end; most keep their document order in ``ord``."""
+    return Table(domain, f"acctctl_{name}", columns, "%s", _KINDS, None, stored)
+
+
+ACCOUNT = _table(domain.Account, "account", "csn name", stored="id")
+USERS = _table(domain.User, "users", "email name role")
+PARTNERS = _table(domain.Partner, "partners", "csn name city country email active")
+_TERMS = "manager term_end auto_renew"
+CONTRACTS = _table(domain.Contract, "contracts", f"number {_TERMS} agreement partners:list")
+SUBSCRIPTIONS = _table(
+    domain.Subscription, "subscriptions", f"id product seats plan contract {_TERMS} partners:list"
+)
+NOTICES = _table(domain.Notice, "notices", "received partner subject")
+# ord comes from the identity column, in insertion order; holder is generated.
+_MOVE = "to_partner=to by_user=by submitted_at:moment effective_at:moment status"
+CHANGES = _table(
+    domain.Change, "changes", f"id contract subscription from_partners=from_:list {_MOVE}", ""
+)
+HISTORY = _table(
+    domain.HistoryEvent, "history", "event change at:moment by_user=by hash", stored="seq"
+)
 
 
 def copy_history(cursor: Cursor[Any], history: Sequence[HistoryEvent]) -> None:
-    with cursor.copy(
-        "COPY acctctl_history (seq, event, change, at, by_user, hash) FROM STDIN"
-    ) as copy:
+    with cursor.copy(HISTORY.copy) as copy:
         for n, event in enumerate(history, 1):
-            copy.write_row((n, event.event, event.change, utc(event.at), event.by, event.hash))
-
-
-def change_row(change: Change) -> tuple[Any, ...]:
-    return (
-        change.id,
-        change.contract,
-        change.subscription,
-        list(change.from_),
-        change.to,
-        change.by,
-        utc(change.submitted_at),
-        utc(change.effective_at),
-        change.status,
-    )
-
-
-INSERT_CHANGE = (
-    "INSERT INTO acctctl_changes (id, contract, subscription, from_partners, to_partner,"
-    " by_user, submitted_at, effective_at, status) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
-)
+            copy.write_row(HISTORY.params(event, n))
 
 
 # --- writing a whole document ---------------------------------------------------------
@@ -238,57 +182,23 @@ def copy_document(cursor: Cursor[Any], source: AccountDocument | DocumentStream)
     the caller's transaction to roll back.
     """
     document = source if isinstance(source, DocumentStream) else DocumentStream.of(source)
-    account: Account = document.account
-    cursor.execute(
-        "INSERT INTO acctctl_account (id, csn, name) VALUES (1, %s, %s)",
-        (account.csn, account.name),
+    cursor.execute(ACCOUNT.insert, ACCOUNT.params(document.account, 1))
+    sections: tuple[tuple[Table[Any], Iterable[Any]], ...] = (
+        (USERS, document.users),
+        (PARTNERS, document.partners),
+        (CONTRACTS, document.contracts),
+        (SUBSCRIPTIONS, document.subscriptions),
+        (NOTICES, document.notices),
     )
-    with cursor.copy("COPY acctctl_users (email, ord, name, role) FROM STDIN") as copy:
-        for i, u in enumerate(document.users):
-            copy.write_row((u.email, i, u.name, u.role))
-    with cursor.copy(
-        "COPY acctctl_partners (csn, ord, name, city, country, email, active) FROM STDIN"
-    ) as copy:
-        for i, p in enumerate(document.partners):
-            copy.write_row((p.csn, i, p.name, p.city, p.country, p.email, p.active))
-    with cursor.copy(
-        "COPY acctctl_contracts (number, ord, manager, term_end, auto_renew, agreement, partners)"
-        " FROM STDIN"
-    ) as copy:
-        for i, c in enumerate(document.contracts):
-            copy.write_row(
-                (c.number, i, c.manager, c.term_end, c.auto_renew, c.agreement, list(c.partners))
-            )
-    with cursor.copy(
-        "COPY acctctl_subscriptions (id, ord, product, seats, plan, contract, manager,"
-        " term_end, auto_renew, partners) FROM STDIN"
-    ) as copy:
-        for i, s in enumerate(document.subscriptions):
-            copy.write_row(
-                (
-                    s.id,
-                    i,
-                    s.product,
-                    s.seats,
-                    s.plan,
-                    s.contract,
-                    s.manager,
-                    s.term_end,
-                    s.auto_renew,
-                    list(s.partners),
-                )
-            )
-    with cursor.copy("COPY acctctl_notices (ord, received, partner, subject) FROM STDIN") as copy:
-        for i, n in enumerate(document.notices):
-            copy.write_row((i, n.received, n.partner, n.subject))
+    for table, values in sections:
+        with cursor.copy(table.copy) as copy:
+            for i, value in enumerate(values):
+                copy.write_row(table.params(value, i))
     # ord comes from the identity column, in COPY order: the document's order.
-    with cursor.copy(
-        "COPY acctctl_changes (id, contract, subscription, from_partners, to_partner, by_user,"
-        " submitted_at, effective_at, status) FROM STDIN"
-    ) as copy:
+    with cursor.copy(CHANGES.copy) as copy:
         changes = list(document.changes)  # a few per contract at most; the chain needs them
         for change in changes:
-            copy.write_row(change_row(change))
+            copy.write_row(CHANGES.params(change))
     history = list(document.history)  # read to its end: last_change_number is known now
     issued = max([document.last_change_number, *(change_number(c.id) for c in changes)])
     # The sequence never goes back: ids go on from a replaced account's (issue 14).

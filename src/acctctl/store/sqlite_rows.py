@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from acctctl.domain import (
@@ -43,24 +43,35 @@ from acctctl.store.invariants import (
     partner_list,
 )
 from acctctl.store.recorded import RecordedWrites, check_time
-from acctctl.store.sqlite_schema import moment
+from acctctl.store.sqlite_schema import (
+    ACCOUNT,
+    CHANGE_FROM,
+    CHANGES,
+    CONTRACT_PARTNERS,
+    CONTRACTS,
+    HISTORY,
+    NOTICES,
+    PARTNERS,
+    SUBSCRIPTION_PARTNERS,
+    SUBSCRIPTIONS,
+    USERS,
+    PartnerList,
+    moment,
+)
 
 _CONTRACTS = (
-    "SELECT c.number, c.manager, c.term_end, c.auto_renew, c.agreement, p.partner"
+    f"SELECT {CONTRACTS.names('c')}, p.partner"
     " FROM contracts AS c LEFT JOIN contract_partners AS p ON p.contract = c.number"
 )
 _SUBSCRIPTIONS = (
-    "SELECT s.id, s.product, s.seats, s.plan, s.contract, s.manager, s.term_end,"
-    " s.auto_renew, p.partner"
+    f"SELECT {SUBSCRIPTIONS.names('s')}, p.partner"
     " FROM subscriptions AS s LEFT JOIN subscription_partners AS p ON p.subscription = s.id"
 )
-_OWN_COLUMNS = (
-    "SELECT id, product, seats, plan, contract, manager, term_end, auto_renew FROM subscriptions"
-)
+# A listing row: the subscription's columns, then its contract's, then one partner.
 _LISTING = (
-    "SELECT s.id, s.product, s.seats, s.plan, s.contract, s.manager, s.term_end, s.auto_renew,"
-    " c.manager, c.term_end, c.auto_renew, c.agreement, p.partner FROM subscriptions AS s"
+    f"SELECT {SUBSCRIPTIONS.names('s')}, {CONTRACTS.names('c')}, p.partner FROM subscriptions AS s"
 )
+_OWN = len(SUBSCRIPTIONS.column_names)
 _LISTING_ALL = (
     _LISTING + " LEFT JOIN contracts AS c ON c.number = s.contract"
     " LEFT JOIN contract_partners AS p ON p.contract = s.contract ORDER BY s.id, p.position"
@@ -79,12 +90,24 @@ _LISTING_CANDIDATES = (
     + " ORDER BY s.id, p.position"
 )
 _CANDIDATE_CONTRACTS = _CONTRACTS + _ADMITTED + " ORDER BY c.number, p.position"
+_HELD_PARTNERS = (
+    "SELECT subscription, partner FROM subscription_partners ORDER BY subscription, position"
+)
 _CHANGES = (
-    "SELECT c.id, c.contract, c.subscription, c.to_partner, c.by_user, c.submitted_at,"
-    " c.effective_at, c.status, f.partner"
+    f"SELECT {CHANGES.names('c')}, f.partner"
     " FROM changes AS c LEFT JOIN change_from AS f ON f.change = c.id"
 )
 _CHANGE_ORDER = " ORDER BY c.submitted_at, c.id, f.position"
+_NEXT_ORD = "(SELECT coalesce(max(ord) + 1, 0) FROM changes)"
+_INSERT_CHANGE = CHANGES.insert_with(ord=_NEXT_ORD)
+
+_contract = CONTRACTS.to_domain
+_subscription = SUBSCRIPTIONS.to_domain
+_change = CHANGES.to_domain
+_user = USERS.to_domain
+_partner = PARTNERS.to_domain
+_notice = NOTICES.to_domain
+_event = HISTORY.to_domain
 
 Row = tuple[Any, ...]
 
@@ -112,52 +135,6 @@ def _admitted(candidates: Candidates) -> dict[str, str | None]:
     }
 
 
-def _contract(row: Row, partners: tuple[str, ...]) -> Contract:
-    number, manager, term_end, auto_renew, agreement = row
-    return Contract(
-        number, manager, date.fromisoformat(term_end), bool(auto_renew), agreement, partners
-    )
-
-
-def _subscription(row: Row, partners: tuple[str, ...]) -> Subscription:
-    id_, product, seats, plan, contract, manager, term_end, auto_renew = row
-    return Subscription(
-        id_,
-        product,
-        seats,
-        plan,
-        contract,
-        manager=manager,
-        term_end=None if term_end is None else date.fromisoformat(term_end),
-        auto_renew=None if auto_renew is None else bool(auto_renew),
-        partners=partners,
-    )
-
-
-def _change(row: Row, before: tuple[str, ...]) -> Change:
-    id_, contract, subscription, to, by, submitted_at, effective_at, status = row
-    return Change(
-        id_,
-        contract,
-        subscription,
-        before,
-        to,
-        by,
-        datetime.fromisoformat(submitted_at),
-        datetime.fromisoformat(effective_at),
-        status,
-    )
-
-
-def _user(row: Row) -> User:
-    return User(*row)
-
-
-def _partner(row: Row) -> Partner:
-    csn, name, city, country, email, active = row
-    return Partner(csn, name, city, country, email, bool(active))
-
-
 class SqliteReader:
     """Every read of one ``read()``/``write()`` block, inside one SQLite transaction."""
 
@@ -169,27 +146,23 @@ class SqliteReader:
         return row
 
     def account(self) -> Account:
-        row = self._one("SELECT csn, name FROM account")
+        row = self._one(ACCOUNT.select)
         if row is None:
             raise StoreError(_("The store holds no account."))
-        return Account(*row)
+        return ACCOUNT.to_domain(row)
 
     def users(self) -> list[User]:
-        return [
-            _user(r) for r in self._db.execute("SELECT email, name, role FROM users ORDER BY ord")
-        ]
+        return [_user(r) for r in self._db.execute(USERS.select + " ORDER BY ord")]
 
     def user(self, email: str) -> User | None:
-        row = self._one("SELECT email, name, role FROM users WHERE email = ?", email)
+        row = self._one(USERS.select + " WHERE email = ?", email)
         return None if row is None else _user(row)
 
     def partners(self) -> list[Partner]:
-        sql = "SELECT csn, name, city, country, email, active FROM partners ORDER BY ord"
-        return [_partner(row) for row in self._db.execute(sql)]
+        return [_partner(row) for row in self._db.execute(PARTNERS.select + " ORDER BY ord")]
 
     def partner(self, csn: str) -> Partner | None:
-        sql = "SELECT csn, name, city, country, email, active FROM partners WHERE csn = ?"
-        row = self._one(sql, csn)
+        row = self._one(PARTNERS.select + " WHERE csn = ?", csn)
         return None if row is None else _partner(row)
 
     def contracts(self) -> Iterator[Contract]:
@@ -206,11 +179,8 @@ class SqliteReader:
         # new-buying-model subscriptions hold partners, so they are read by a second
         # cursor walked alongside in the same id order (a merge join), instead of a LEFT
         # JOIN that every row would pay for in grouping (a fifth of the listing's time).
-        rows = self._db.execute(_OWN_COLUMNS + " ORDER BY id")
-        own = self._db.execute(
-            "SELECT subscription, partner FROM subscription_partners"
-            " ORDER BY subscription, position"
-        )
+        rows = self._db.execute(SUBSCRIPTIONS.select + " ORDER BY id")
+        own = self._db.execute(_HELD_PARTNERS)
         held = next(own, None)
         for row in rows:
             id_ = row[0]
@@ -233,10 +203,7 @@ class SqliteReader:
         if candidates is None:
             rows = self._db.execute(_LISTING_ALL)
             # New-buying-model subscriptions' own partners, walked alongside in id order.
-            own = self._db.execute(
-                "SELECT subscription, partner FROM subscription_partners"
-                " ORDER BY subscription, position"
-            )
+            own = self._db.execute(_HELD_PARTNERS)
         else:
             rows = self._db.execute(_LISTING_CANDIDATES, _admitted(candidates))
         held = next(own, None)
@@ -251,18 +218,11 @@ class SqliteReader:
                 while held is not None and held[0] == id_:
                     collected.append(held[1])
                     held = next(own, None)
-                yield _subscription(head[:8], tuple(collected)), None
+                yield _subscription(head[:_OWN], tuple(collected)), None
                 continue
             if contract is None or contract.number != number or contract.partners != partners:
-                contract = Contract(
-                    number,
-                    head[8],
-                    date.fromisoformat(head[9]),
-                    bool(head[10]),
-                    head[11],
-                    partners,
-                )
-            yield _subscription(head[:8], ()), contract
+                contract = _contract(head[_OWN:], partners)
+            yield _subscription(head[:_OWN], ()), contract
 
     def candidate_contracts(self, candidates: Candidates) -> Iterator[Contract]:
         rows = self._db.execute(_CANDIDATE_CONTRACTS, _admitted(candidates))
@@ -287,8 +247,8 @@ class SqliteReader:
         return [_subscription(h, p) for h, p in _grouped(self._db.execute(sql, (number,)))]
 
     def notices(self) -> list[Notice]:
-        sql = "SELECT received, partner, subject FROM notices ORDER BY received DESC, ord"
-        return [Notice(date.fromisoformat(r), p, s) for r, p, s in self._db.execute(sql)]
+        sql = NOTICES.select + " ORDER BY received DESC, ord"
+        return [_notice(row) for row in self._db.execute(sql)]
 
     def changes(self, holder: str | None = None) -> list[Change]:
         if holder is None:
@@ -324,12 +284,7 @@ class SqliteReader:
                 _subscription(h, p)
                 for h, p in _grouped(db.execute(_SUBSCRIPTIONS + " ORDER BY s.ord, p.position"))
             ],
-            notices=[
-                Notice(date.fromisoformat(r), p, s)
-                for r, p, s in db.execute(
-                    "SELECT received, partner, subject FROM notices ORDER BY ord"
-                )
-            ],
+            notices=[_notice(row) for row in db.execute(NOTICES.select + " ORDER BY ord")],
             changes=[
                 _change(h, b)
                 for h, b in _grouped(db.execute(_CHANGES + " ORDER BY c.ord, f.position"))
@@ -351,12 +306,7 @@ class SqliteReader:
                 _subscription(h, p)
                 for h, p in _grouped(db.execute(_SUBSCRIPTIONS + " ORDER BY s.ord, p.position"))
             ),
-            (
-                Notice(date.fromisoformat(r), p, s)
-                for r, p, s in db.execute(
-                    "SELECT received, partner, subject FROM notices ORDER BY ord"
-                )
-            ),
+            (_notice(row) for row in db.execute(NOTICES.select + " ORDER BY ord")),
             (
                 _change(h, b)
                 for h, b in _grouped(db.execute(_CHANGES + " ORDER BY c.ord, f.position"))
@@ -365,11 +315,7 @@ class SqliteReader:
         )
 
     def history(self) -> list[HistoryEvent]:
-        sql = "SELECT event, change, at, by_user, hash FROM history ORDER BY seq"
-        return [
-            HistoryEvent(event, change, datetime.fromisoformat(at), by, hash_)
-            for event, change, at, by, hash_ in self._db.execute(sql)
-        ]
+        return [_event(row) for row in self._db.execute(HISTORY.select + " ORDER BY seq")]
 
     def _last_event(self) -> Row | None:
         return self._one("SELECT seq, at, hash FROM history ORDER BY seq DESC LIMIT 1")
@@ -389,17 +335,7 @@ class SqliteWriter(SqliteReader, RecordedWrites):
     def _record(self, event: HistoryEvent) -> None:
         check_time(self, event.at)
         last = self._last_event()
-        self._db.execute(
-            "INSERT INTO history (seq, event, change, at, by_user, hash) VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                1 if last is None else last[0] + 1,
-                event.event,
-                event.change,
-                moment(event.at),
-                event.by,
-                event.hash,
-            ),
-        )
+        self._db.execute(HISTORY.insert, HISTORY.params(event, 1 if last is None else last[0] + 1))
 
     def _head(self) -> str:
         last = self._last_event()
@@ -426,26 +362,9 @@ class SqliteWriter(SqliteReader, RecordedWrites):
     def add_change(self, change: Change) -> None:
         check_new_change(self, change)
         self._record(record(self._head(), "submitted", change, change.submitted_at, change.by))
-        self._db.execute(
-            "INSERT INTO changes (id, ord, contract, subscription, holder, to_partner, by_user,"
-            " submitted_at, effective_at, status)"
-            " VALUES (?, (SELECT coalesce(max(ord) + 1, 0) FROM changes), ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                change.id,
-                change.contract,
-                change.subscription,
-                change.holder,
-                change.to,
-                change.by,
-                moment(change.submitted_at),
-                moment(change.effective_at),
-                change.status,
-            ),
-        )
-        self._db.executemany(
-            "INSERT INTO change_from (change, position, partner) VALUES (?, ?, ?)",
-            ((change.id, n, csn) for n, csn in enumerate(change.from_)),
-        )
+        # ord is the next one, from the table: the only stored value left to pass is holder.
+        self._db.execute(_INSERT_CHANGE, CHANGES.params(change, change.holder))
+        self._db.executemany(CHANGE_FROM.insert, CHANGE_FROM.rows(change.id, change.from_))
         self._db.execute(
             "UPDATE change_sequence SET last = max(last, ?) WHERE name = 'change'",
             (change_number(change.id),),
@@ -465,11 +384,11 @@ class SqliteWriter(SqliteReader, RecordedWrites):
     def set_contract_partners(self, number: str, partners: Iterable[str]) -> None:
         if self._one("SELECT 1 FROM contracts WHERE number = ?", number) is None:
             raise no_contract(number)
-        self._replace_partners("contract_partners", "contract", number, partners)
+        self._replace_partners(CONTRACT_PARTNERS, number, partners)
 
     def set_subscription_partners(self, id: str, partners: Iterable[str]) -> None:
         self._own_terms(id)
-        self._replace_partners("subscription_partners", "subscription", id, partners)
+        self._replace_partners(SUBSCRIPTION_PARTNERS, id, partners)
 
     def set_contract_auto_renew(self, number: str, value: bool) -> None:
         sql = "UPDATE contracts SET auto_renew = ? WHERE number = ?"
@@ -486,13 +405,10 @@ class SqliteWriter(SqliteReader, RecordedWrites):
             raise no_subscription(id)
         own_terms_only(subscription)
 
-    def _replace_partners(self, table: str, column: str, key: str, partners: Iterable[str]) -> None:
+    def _replace_partners(self, table: PartnerList, key: str, partners: Iterable[str]) -> None:
         value = partner_list(partners)
         for csn in value:
             if self._one("SELECT 1 FROM partners WHERE csn = ?", csn) is None:
                 raise no_partner(csn)
-        self._db.execute(f"DELETE FROM {table} WHERE {column} = ?", (key,))
-        self._db.executemany(
-            f"INSERT INTO {table} ({column}, position, partner) VALUES (?, ?, ?)",
-            ((key, n, csn) for n, csn in enumerate(value)),
-        )
+        self._db.execute(f"DELETE FROM {table.name} WHERE {table.key} = ?", (key,))
+        self._db.executemany(table.insert, table.rows(key, value))

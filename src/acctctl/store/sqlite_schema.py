@@ -15,8 +15,10 @@ from datetime import date, datetime
 from itertools import islice
 from typing import TypeVar
 
+from acctctl import domain
 from acctctl.domain import AccountDocument, DocumentStream, HistoryEvent
 from acctctl.history import chain_of, synthesize
+from acctctl.store.columns import Convert, Table
 from acctctl.store.invariants import change_number, utc
 
 T = TypeVar("T")
@@ -140,6 +142,66 @@ _TABLES = (
 )
 
 
+def day(value: date) -> str:
+    return value.isoformat()
+
+
+def moment(value: datetime) -> str:
+    return utc(value).isoformat()
+
+
+# --- each table's columns: columns.py derives the SQL and the rows' mapping ---------------
+
+# How SQLite holds what it has no type for: dates and moments as ISO text, flags as 0/1.
+_KINDS: dict[str, tuple[Convert, Convert]] = {
+    "day": (date.fromisoformat, day),
+    "moment": (datetime.fromisoformat, moment),
+    "flag": (bool, int),
+}
+
+
+def _table(
+    domain: type[T], name: str, columns: str, listed: str | None = None, stored: str = "ord"
+) -> Table[T]:
+    """A table of this back end; most keep their document order in ``ord``."""
+    return Table(domain, name, columns, "?", _KINDS, listed, stored)
+
+
+ACCOUNT = _table(domain.Account, "account", "csn name", stored="id")
+USERS = _table(domain.User, "users", "email name role")
+PARTNERS = _table(domain.Partner, "partners", "csn name city country email active:flag")
+_TERMS = "manager term_end:day auto_renew:flag"
+CONTRACTS = _table(domain.Contract, "contracts", f"number {_TERMS} agreement", listed="partners")
+SUBSCRIPTIONS = _table(
+    domain.Subscription, "subscriptions", f"id product seats plan contract {_TERMS}", "partners"
+)
+NOTICES = _table(domain.Notice, "notices", "received:day partner subject")
+_MOVE = "to_partner=to by_user=by submitted_at:moment effective_at:moment status"
+CHANGES = _table(
+    domain.Change, "changes", f"id contract subscription {_MOVE}", "from_", "ord holder"
+)
+HISTORY = _table(
+    domain.HistoryEvent, "history", "event change at:moment by_user=by hash", stored="seq"
+)
+
+
+class PartnerList:
+    """A child table holding an ordered list of partners: ``(key, position, partner)``."""
+
+    def __init__(self, name: str, key: str) -> None:
+        self.name = name
+        self.key = key
+        self.insert = f"INSERT INTO {name} ({key}, position, partner) VALUES (?, ?, ?)"
+
+    def rows(self, key: str, partners: Iterable[str]) -> Iterator[tuple[str, int, str]]:
+        return ((key, n, csn) for n, csn in enumerate(partners))
+
+
+CONTRACT_PARTNERS = PartnerList("contract_partners", "contract")
+SUBSCRIPTION_PARTNERS = PartnerList("subscription_partners", "subscription")
+CHANGE_FROM = PartnerList("change_from", "change")
+
+
 def user_version(connection: sqlite3.Connection) -> int:
     return int(connection.execute("PRAGMA user_version").fetchone()[0])
 
@@ -167,8 +229,7 @@ def _start_history(connection: sqlite3.Connection) -> None:
 
 def insert_history(connection: sqlite3.Connection, history: list[HistoryEvent]) -> None:
     connection.executemany(
-        "INSERT INTO history (seq, event, change, at, by_user, hash) VALUES (?, ?, ?, ?, ?, ?)",
-        ((n, e.event, e.change, moment(e.at), e.by, e.hash) for n, e in enumerate(history, 1)),
+        HISTORY.insert, (HISTORY.params(event, n) for n, event in enumerate(history, 1))
     )
 
 
@@ -178,14 +239,6 @@ def set_sandbox(connection: sqlite3.Connection, sandbox: bool) -> None:
         " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         ("true" if sandbox else "false",),
     )
-
-
-def day(value: date) -> str:
-    return value.isoformat()
-
-
-def moment(value: datetime) -> str:
-    return utc(value).isoformat()
 
 
 def clear(connection: sqlite3.Connection) -> None:
@@ -212,91 +265,26 @@ def insert_document(
     imported document found wrong) leaves the caller's transaction to roll back."""
     stream = document if isinstance(document, DocumentStream) else DocumentStream.of(document)
     run = connection.executemany
-    connection.execute(
-        "INSERT INTO account (id, csn, name) VALUES (1, ?, ?)",
-        (stream.account.csn, stream.account.name),
-    )
-    run(
-        "INSERT INTO users (email, ord, name, role) VALUES (?, ?, ?, ?)",
-        ((u.email, i, u.name, u.role) for i, u in enumerate(stream.users)),
-    )
-    run(
-        "INSERT INTO partners (csn, ord, name, city, country, email, active)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
-            (p.csn, i, p.name, p.city, p.country, p.email, int(p.active))
-            for i, p in enumerate(stream.partners)
-        ),
-    )
+    connection.execute(ACCOUNT.insert, ACCOUNT.params(stream.account, 1))
+    run(USERS.insert, (USERS.params(u, i) for i, u in enumerate(stream.users)))
+    run(PARTNERS.insert, (PARTNERS.params(p, i) for i, p in enumerate(stream.partners)))
     ord_ = 0
     for contracts in _chunks(stream.contracts):
-        run(
-            "INSERT INTO contracts (number, ord, manager, term_end, auto_renew, agreement)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                (c.number, i, c.manager, day(c.term_end), int(c.auto_renew), c.agreement)
-                for i, c in enumerate(contracts, ord_)
-            ),
-        )
-        run(
-            "INSERT INTO contract_partners (contract, position, partner) VALUES (?, ?, ?)",
-            ((c.number, n, csn) for c in contracts for n, csn in enumerate(c.partners)),
-        )
+        run(CONTRACTS.insert, (CONTRACTS.params(c, i) for i, c in enumerate(contracts, ord_)))
+        lists = CONTRACT_PARTNERS
+        run(lists.insert, (row for c in contracts for row in lists.rows(c.number, c.partners)))
         ord_ += len(contracts)
     ord_ = 0
     for subscriptions in _chunks(stream.subscriptions):
-        run(
-            "INSERT INTO subscriptions"
-            " (id, ord, product, seats, plan, contract, manager, term_end, auto_renew)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                (
-                    s.id,
-                    i,
-                    s.product,
-                    s.seats,
-                    s.plan,
-                    s.contract,
-                    s.manager,
-                    None if s.term_end is None else day(s.term_end),
-                    None if s.auto_renew is None else int(s.auto_renew),
-                )
-                for i, s in enumerate(subscriptions, ord_)
-            ),
-        )
-        run(
-            "INSERT INTO subscription_partners (subscription, position, partner) VALUES (?, ?, ?)",
-            ((s.id, n, csn) for s in subscriptions for n, csn in enumerate(s.partners)),
-        )
+        rows = (SUBSCRIPTIONS.params(s, i) for i, s in enumerate(subscriptions, ord_))
+        run(SUBSCRIPTIONS.insert, rows)
+        lists = SUBSCRIPTION_PARTNERS
+        run(lists.insert, (row for s in subscriptions for row in lists.rows(s.id, s.partners)))
         ord_ += len(subscriptions)
-    run(
-        "INSERT INTO notices (ord, received, partner, subject) VALUES (?, ?, ?, ?)",
-        ((i, day(n.received), n.partner, n.subject) for i, n in enumerate(stream.notices)),
-    )
+    run(NOTICES.insert, (NOTICES.params(n, i) for i, n in enumerate(stream.notices)))
     changes = list(stream.changes)  # a few per contract at most; the chain needs them
-    run(
-        "INSERT INTO changes (id, ord, contract, subscription, holder, to_partner, by_user,"
-        " submitted_at, effective_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            (
-                c.id,
-                i,
-                c.contract,
-                c.subscription,
-                c.holder,
-                c.to,
-                c.by,
-                moment(c.submitted_at),
-                moment(c.effective_at),
-                c.status,
-            )
-            for i, c in enumerate(changes)
-        ),
-    )
-    run(
-        "INSERT INTO change_from (change, position, partner) VALUES (?, ?, ?)",
-        ((c.id, n, csn) for c in changes for n, csn in enumerate(c.from_)),
-    )
+    run(CHANGES.insert, (CHANGES.params(c, i, c.holder) for i, c in enumerate(changes)))
+    run(CHANGE_FROM.insert, (row for c in changes for row in CHANGE_FROM.rows(c.id, c.from_)))
     history = list(stream.history)  # read to its end: last_change_number is known now
     issued = max([stream.last_change_number, *(change_number(c.id) for c in changes)])
     connection.execute(
