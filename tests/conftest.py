@@ -357,3 +357,11 @@ def _english_between_tests() -> Iterator[None]:
     set_language("en")
     yield
     set_language("en")
+
+
+@pytest.fixture
+def cards_for_a_person(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`subs show`, `partner lookup` and `config show` write their card for a person (in
+    the chosen language) although the test captures standard output: in a pipe they
+    write tab-separated English (``acctctl.piped_cards``)."""
+    monkeypatch.setattr("acctctl.piped_cards.piped", lambda: False)

@@ -132,6 +132,7 @@ def test_auto_renew_fix_is_done_in_the_portal_not_on_the_store(run: Run, tmp_pat
     assert "acctctl subs auto-renew" not in message
 
 
+@pytest.mark.usefixtures("cards_for_a_person")
 def test_several_partners_are_all_replaced(run: Run, tmp_path: Path) -> None:
     result = run("subs", "show", "72000000004", "--from", str(write(tmp_path / "e.csv")))
     assert result.exit_code == 0, result.stderr
@@ -154,6 +155,7 @@ def test_the_contract_manager_may_change_and_others_read_check(run: Run, tmp_pat
 NEW_EXPORT = tuple(c for c in COLUMNS if c not in ("contract_manager_email", "plan"))
 
 
+@pytest.mark.usefixtures("cards_for_a_person")
 def test_an_unknown_fact_reads_check(run: Run, tmp_path: Path) -> None:
     without_renewal = tuple(c for c in COLUMNS if c != "autorenew_date")
     path = write(tmp_path / "e.csv", columns=without_renewal)
@@ -186,6 +188,7 @@ def test_eligible_only_lists_what_is_known_to_be_changeable(run: Run, tmp_path: 
     assert known.stdout.split() == ["72000000001", "72000000003", "72000000004", "72000000007"]
 
 
+@pytest.mark.usefixtures("cards_for_a_person")
 def test_new_exports_without_manager_or_plan(run: Run, tmp_path: Path) -> None:
     path = write(tmp_path / "e.csv", columns=NEW_EXPORT, names=NEW_NAMES)
     plain = listing(run, path)["72000000001"]

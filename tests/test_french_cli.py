@@ -225,6 +225,7 @@ def test_the_key_help_names_every_config_key() -> None:
 # --- values and answers -----------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("cards_for_a_person")
 def test_plan_and_agreement_values_read_as_the_portal_shows_them(acctctl: Run) -> None:
     assert acctctl("--lang", "fr", "store", "init", "--demo")[0] == 0
     code, out, _err = acctctl("--lang", "fr", "subs", "show", "72000000005")
@@ -234,6 +235,7 @@ def test_plan_and_agreement_values_read_as_the_portal_shows_them(acctctl: Run) -
     assert "eba-token-flex" not in out and "enterprise —" not in out
 
 
+@pytest.mark.usefixtures("cards_for_a_person")
 def test_config_show_says_where_each_value_comes_from_in_french(
     acctctl: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -282,3 +284,57 @@ def test_a_yes_no_question_in_french(
     drawn = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", screen.getvalue())
     assert ("(O/n)" if default else "(o/N)") in drawn
     assert drawn.rstrip().endswith(f"Soumettre{NNBSP}? {echo}")
+
+
+# --- a pipe is a contract: cards too ---------------------------------------------------
+
+CARDS = (
+    ("subs", "show", "72000000001"),  # a pending change
+    ("subs", "show", "72000000004"),  # auto-renew on
+    ("subs", "show", "110000000001"),  # a contract number
+    ("partner", "lookup", "5550002222"),
+)
+
+
+def test_piped_cards_are_the_same_in_every_language_and_time_zone(
+    acctctl: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a terminal, a card is a tab-separated table (docs/cli.md): English names,
+    ISO dates and UTC times, rule codes — not the reader's language."""
+    assert acctctl("store", "init", "--demo")[0] == 0
+    change = ("partner", "change", "72000000001", "--csn", "5550002222", "--yes")
+    assert acctctl(*change, "--as", "claire@dupont.example")[0] == 0
+    for args in CARDS:
+        code, english, _err = acctctl(*args)
+        assert code == 0
+        assert acctctl(*args, "--lang", "fr")[1] == english, args
+        monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+        monkeypatch.setenv("TZ", "Pacific/Auckland")
+        assert acctctl(*args)[1] == english, args
+        monkeypatch.delenv("LANG")
+        monkeypatch.delenv("TZ")
+        header, *records = english.splitlines()
+        assert len(records) == 1 and len(header.split("\t")) == len(records[0].split("\t"))
+    _code, shown, _err = acctctl("subs", "show", "72000000001", "--lang", "fr")
+    fields = dict(zip(*(line.split("\t") for line in shown.splitlines()), strict=True))
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d", fields["Term end"])
+    assert fields["Can change partner"] == "change-pending"
+    assert fields["Pending change"].startswith("CHG-000001 5550002222 2026-")
+    assert fields["Pending change"].endswith("+00:00")
+    assert fields["Plan"] == "standard" and fields["Auto-renew"] == "off"
+    _code, contract, _err = acctctl("subs", "show", "110000000001", "--lang", "fr")
+    assert contract.splitlines()[1].endswith("\t72000000001,72000000002,72000000003")
+    _code, partner, _err = acctctl("partner", "lookup", "5550002222", "--lang", "fr")
+    assert partner.splitlines()[1].endswith("\tyes")
+
+
+def test_piped_config_show_names_its_sources_in_english(
+    acctctl: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    code, shown, _err = acctctl("config", "show")
+    assert code == 0
+    lines = shown.splitlines()
+    assert lines[0] == "Key\tValue\tSource"
+    assert "lang\tfr\tenvironment (LANG)" in lines
+    assert "propagation_minutes\t60\tdefault" in lines

@@ -382,6 +382,7 @@ def test_english_is_the_default(run: Run) -> None:
     assert re.search(r"\t\d{4}-\d{2}-\d{2}\t", table)
 
 
+@pytest.mark.usefixtures("cards_for_a_person")
 def test_the_lang_flag_wins_over_the_locale(run: Run) -> None:
     english = run("--lang", "en", "subs", "show", "72000000001", env=FRENCH_ENV).stdout
     assert "Product" in english and "Produit" not in english
@@ -390,6 +391,7 @@ def test_the_lang_flag_wins_over_the_locale(run: Run) -> None:
     assert re.search(r"\d{2}/\d{2}/\d{4}", french.stdout)
 
 
+@pytest.mark.usefixtures("cards_for_a_person")
 def test_the_config_lang_wins_over_the_locale(run: Run) -> None:
     assert run("config", "set", "lang", "fr").exit_code == 0
     shown = run("subs", "show", "72000000001", env={"LC_ALL": "en_US.UTF-8"}).stdout

@@ -37,6 +37,7 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
     return invoke
 
 
+@pytest.mark.usefixtures("cards_for_a_person")
 def test_subs_show_a_contract_number_shows_the_contract_and_all_its_subscriptions(
     run: Run,
 ) -> None:

@@ -95,7 +95,7 @@ def test_an_identity_longer_than_an_email_is_quoted_cut(tmp_path: Path) -> None:
     env = environment(tmp_path / "home", str(tmp_path / "account.json"), user=CLAIRE)
     assert run(env, "store", "init", "--demo").returncode == 0
     long_identity = "a" * 5000 + "@dupont.example"
-    shown = run(env, "--as", long_identity, "subs", "show", "72000000001")
+    shown = run(env, "--as", long_identity, "subs", "show", "72000000001", "--json")
     assert shown.returncode == 0 and "a" * 60 + "… is not a user" in shown.stdout
     assert "a" * 61 not in shown.stdout + shown.stderr
     for args in (

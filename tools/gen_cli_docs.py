@@ -71,6 +71,31 @@ rule codes (`auto-renew,expiring-soon`), yes/no words are `yes`, `on`, `off`.
 | `Submitted`, `Effective` | ISO 8601 times in UTC |
 | `Status` | `pending`, `applied` or `cancelled` |
 
+Cards are one-record tables in a pipe — the same header line, then one line:
+
+`acctctl subs show ID`: the columns of `subs list`, then
+
+| column | value |
+|---|---|
+| `Plan` | `standard`, `premium` or `enterprise`; empty when the export lacks it |
+| `Agreement` | `standard`, `eba` or `eba-token-flex`; empty for the new buying model |
+| `Manager` | the contract manager's e-mail; empty when the export lacks it |
+| `Same contract` | the contract's other subscription ids, separated by `,` |
+| `Unknown` | with `--from`: the facts the export lacks (`auto-renew`, `contract-manager`, `token-flex`), separated by `,` |
+
+The rules' sentences are not printed (`--json` has them, in `reasons`).
+
+`acctctl subs show CONTRACT_NUMBER`: `Contract`, `Agreement`, `Manager`, `Term end`,
+`Days left`, `Auto-renew`, `Partners`, `Pending change`, `Can change partner` (as in
+`subs list`), then `Subscriptions`: the contract's subscription ids, separated by `,`.
+
+`acctctl partner lookup CSN`: `CSN`, `Name`, `City`, `Country` (ISO code), `Email`,
+`Active` (`yes` or `no`).
+
+`acctctl config show`: one line per setting under `Key`, `Value`, `Source`; the source
+is `flag`, `environment` (with the variable, as `environment (LANG)`), `config` or
+`default`.
+
 `acctctl partner change … --yes` prints one line per subscription, without a header:
 `ID<TAB>submitted<TAB>CHANGE_ID<TAB>EFFECTIVE_AT`, `ID<TAB>would-submit`,
 `ID<TAB>unchanged<TAB>CHANGE_ID` (empty when the partner already holds the contract),

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from acctctl import piped_cards
 from acctctl.i18n import N_, _, format_date, format_number
 from acctctl.local_time import days_left, local_time, moment
 from acctctl.output import card, inert, out
@@ -69,7 +70,7 @@ def _pending_human(view: SubscriptionView, now: datetime) -> str:
     )
 
 
-def _pending_plain(view: SubscriptionView) -> str:
+def pending_plain(view: SubscriptionView) -> str:
     if view.pending is None:
         return ""
     return f"{view.pending.id} {view.pending.to} {_iso(view.pending.effective_at)}"
@@ -140,7 +141,7 @@ def subscription_columns(now: datetime) -> list[Column[SubscriptionView]]:
             "Pending change",
             _("Pending change"),
             lambda v: _pending_human(v, now),
-            _pending_plain,
+            pending_plain,
             keep=60,
         ),
         Column(
@@ -220,6 +221,9 @@ def render_detail(detail: object, now: datetime | None = None) -> None:
 
     now = now or clock_now()
     assert isinstance(detail, SubscriptionDetail)
+    if piped_cards.piped():
+        piped_cards.subscription(detail, now)
+        return
     view = detail.view
     sub = view.subscription
     terms = view.terms
@@ -324,6 +328,9 @@ def render_contract(views: Sequence[SubscriptionView], now: datetime) -> None:
     change moves them all)."""
     from acctctl.output import table
 
+    if piped_cards.piped():
+        piped_cards.contract(views)
+        return
     view = views[0]
     terms = view.terms
     fields: list[tuple[str, object]] = [

@@ -46,6 +46,13 @@ def show(
             }
         )
         return
+    from acctctl import piped_cards
+
+    if piped_cards.piped():
+        piped_cards.settings(
+            [(k, v, settings.sources.get(k, "default")) for k, v in values.items()]
+        )
+        return
     for key, value in values.items():
         shown = "" if value is None else inert(value)
         source = source_label(settings.sources.get(key, "default"))

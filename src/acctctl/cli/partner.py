@@ -38,11 +38,13 @@ def lookup(
     """Steps 5–6 on their own: find a partner by account number (CSN)."""
     from dataclasses import asdict
 
-    from acctctl import service
+    from acctctl import piped_cards, service
 
     partner = service.lookup_partner(state(ctx).context(), parse_csn(csn))
     if json_:
         print_json(asdict(partner))
+    elif piped_cards.piped():
+        piped_cards.partner(partner)
     else:
         card(_("Partner {csn}").format(csn=partner.csn), partner_fields(partner))
 
