@@ -150,6 +150,14 @@ def own_terms_only(subscription: Subscription) -> None:
         )
 
 
+def check_own_terms(reader: StoreReader, id: str) -> None:
+    """The subscription ``id`` exists and holds its own partners and renewal."""
+    subscription = reader.subscription(id)
+    if subscription is None:
+        raise no_subscription(id)
+    own_terms_only(subscription)
+
+
 def check_new_change(reader: StoreReader, change: Change) -> None:
     """A change keeps the document's own rules (SPEC §7), so a store never holds what
     its export could not import again. Breaking one is a programming error."""
@@ -161,10 +169,7 @@ def check_new_change(reader: StoreReader, change: Change) -> None:
         if reader.contract(change.contract) is None:
             raise no_contract(change.contract)
     else:
-        subscription = reader.subscription(change.holder)
-        if subscription is None:
-            raise no_subscription(change.holder)
-        own_terms_only(subscription)
+        check_own_terms(reader, change.holder)
     if reader.partner(change.to) is None:
         raise no_partner(change.to)
     if reader.user(change.by) is None:
@@ -189,6 +194,15 @@ def check_status_change(change: Change, status: ChangeStatus) -> None:
             f"change {change.id} is {change.status}: only a pending change becomes "
             "applied or cancelled"
         )
+
+
+def change_to_move(reader: StoreReader, id: str, status: ChangeStatus) -> Change:
+    """The change ``id``, which must exist and be pending to become ``status``."""
+    change = reader.change(id)
+    if change is None:
+        raise no_change(id)
+    check_status_change(change, status)
+    return change
 
 
 def change_order(change: Change) -> tuple[datetime, str]:

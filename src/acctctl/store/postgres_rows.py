@@ -15,33 +15,19 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from acctctl.domain import (
-    Account,
-    AccountDocument,
-    Change,
-    ChangeStatus,
-    Contract,
-    DocumentStream,
-    HistoryEvent,
-    Notice,
-    Partner,
-    Subscription,
-    User,
-)
+from acctctl import domain
 from acctctl.errors import StoreError
 from acctctl.i18n import _
 from acctctl.rules import Candidates
 from acctctl.store import postgres_schema as schema
 from acctctl.store.invariants import (
     change_number,
+    change_to_move,
     check_new_change,
-    check_status_change,
+    check_own_terms,
     format_change_id,
-    no_change,
     no_contract,
     no_partner,
-    no_subscription,
-    own_terms_only,
     partner_list,
     utc,
 )
@@ -126,43 +112,43 @@ class PostgresRows:
 
     # --- reading ----------------------------------------------------------------------
 
-    def account(self) -> Account:
+    def account(self) -> domain.Account:
         row = self._one(schema.ACCOUNT.select)
         if row is None:
             raise StoreError(_("The store holds no account."))
         return schema.ACCOUNT.to_domain(row)
 
-    def users(self) -> list[User]:
+    def users(self) -> list[domain.User]:
         return [_user(r) for r in self._all(schema.USERS.select + " ORDER BY ord")]
 
-    def user(self, email: str) -> User | None:
+    def user(self, email: str) -> domain.User | None:
         row = self._one(schema.USERS.select + " WHERE email = %s", email)
         return None if row is None else _user(row)
 
-    def partners(self) -> list[Partner]:
+    def partners(self) -> list[domain.Partner]:
         return [_partner(r) for r in self._all(schema.PARTNERS.select + " ORDER BY ord")]
 
-    def partner(self, csn: str) -> Partner | None:
+    def partner(self, csn: str) -> domain.Partner | None:
         row = self._one(schema.PARTNERS.select + " WHERE csn = %s", csn)
         return None if row is None else _partner(row)
 
-    def contracts(self) -> Iterator[Contract]:
+    def contracts(self) -> Iterator[domain.Contract]:
         return self._stream(schema.CONTRACTS.select, "number", _contract)
 
-    def contract(self, number: str) -> Contract | None:
+    def contract(self, number: str) -> domain.Contract | None:
         row = self._one(schema.CONTRACTS.select + " WHERE number = %s", number)
         return None if row is None else _contract(row)
 
-    def subscriptions(self) -> Iterator[Subscription]:
+    def subscriptions(self) -> Iterator[domain.Subscription]:
         return self._stream(schema.SUBSCRIPTIONS.select, "id", _subscription)
 
     def listing(
         self, candidates: Candidates | None = None
-    ) -> Iterator[tuple[Subscription, Contract | None]]:
+    ) -> Iterator[tuple[domain.Subscription, domain.Contract | None]]:
         sql = _LISTING if candidates is None else _LISTING_CANDIDATES
         params = () if candidates is None else _admitted(candidates)
         after = ""
-        contract: Contract | None = None  # the last one, shared by its subscriptions' rows
+        contract: domain.Contract | None = None  # the last one, shared by its subscriptions' rows
         while True:  # keyset batches, as `_stream`: the join never sits in memory
             rows = self._all(sql, after, *params)
             for row in rows:
@@ -181,7 +167,7 @@ class PostgresRows:
                 return
             after = rows[-1][0]
 
-    def candidate_contracts(self, candidates: Candidates) -> Iterator[Contract]:
+    def candidate_contracts(self, candidates: Candidates) -> Iterator[domain.Contract]:
         return self._keyset(_CANDIDATE_CONTRACTS, _admitted(candidates), _contract)
 
     def subscription_contracts(self) -> Iterator[tuple[str, str | None]]:
@@ -197,21 +183,21 @@ class PostgresRows:
                 return
             after = rows[-1][0]
 
-    def subscription(self, id: str) -> Subscription | None:
+    def subscription(self, id: str) -> domain.Subscription | None:
         row = self._one(schema.SUBSCRIPTIONS.select + " WHERE id = %s", id)
         if row is None:
             return None
         return _subscription(row)
 
-    def subscriptions_of_contract(self, number: str) -> list[Subscription]:
+    def subscriptions_of_contract(self, number: str) -> list[domain.Subscription]:
         rows = self._all(schema.SUBSCRIPTIONS.select + " WHERE contract = %s ORDER BY id", number)
         return [_subscription(r) for r in rows]
 
-    def notices(self) -> list[Notice]:
+    def notices(self) -> list[domain.Notice]:
         rows = self._all(schema.NOTICES.select + " ORDER BY received DESC, ord")
         return [_notice(r) for r in rows]
 
-    def changes(self, holder: str | None = None) -> list[Change]:
+    def changes(self, holder: str | None = None) -> list[domain.Change]:
         if holder is None:
             rows = self._all(schema.CHANGES.select + " ORDER BY submitted_at, id")
         else:
@@ -220,17 +206,17 @@ class PostgresRows:
             )
         return [_change(r) for r in rows]
 
-    def change(self, id: str) -> Change | None:
+    def change(self, id: str) -> domain.Change | None:
         row = self._one(schema.CHANGES.select + " WHERE id = %s", id)
         return None if row is None else _change(row)
 
-    def pending_changes(self) -> dict[str, Change]:
+    def pending_changes(self) -> dict[str, domain.Change]:
         rows = self._all(
             schema.CHANGES.select + " WHERE status = 'pending' ORDER BY submitted_at, id"
         )
         return {change.holder: change for change in map(_change, rows)}
 
-    def pending_change(self, holder: str) -> Change | None:
+    def pending_change(self, holder: str) -> domain.Change | None:
         sql = (
             schema.CHANGES.select
             + " WHERE holder = %s AND status = 'pending' ORDER BY submitted_at, id"
@@ -238,27 +224,15 @@ class PostgresRows:
         pending = self._all(sql, holder)
         return _change(pending[-1]) if pending else None
 
-    def document(self) -> AccountDocument:
-        def ordered(sql: str, to: Callable[[Row], T]) -> list[T]:
-            return [to(row) for row in self._all(sql + " ORDER BY ord")]
+    def document(self) -> domain.AccountDocument:
+        return self.document_stream().collect()
 
-        return AccountDocument(
-            account=self.account(),
-            users=self.users(),
-            partners=self.partners(),
-            contracts=ordered(schema.CONTRACTS.select, _contract),
-            subscriptions=ordered(schema.SUBSCRIPTIONS.select, _subscription),
-            notices=ordered(schema.NOTICES.select, _notice),
-            changes=ordered(schema.CHANGES.select, _change),
-            history=self.history(),
-        )
-
-    def document_stream(self) -> DocumentStream:
+    def document_stream(self) -> domain.DocumentStream:
         def ordered(sql: str, to: Callable[[Row], T]) -> Iterator[T]:
             # Single-row mode: a million rows never sit in the client's memory.
             return map(to, self._db.cursor().stream(sql + " ORDER BY ord"))
 
-        return DocumentStream(
+        return domain.DocumentStream(
             self.account(),
             self.users(),
             self.partners(),
@@ -269,7 +243,7 @@ class PostgresRows:
             self.history(),
         )
 
-    def history(self) -> list[HistoryEvent]:
+    def history(self) -> list[domain.HistoryEvent]:
         return [_event(r) for r in self._all(schema.HISTORY.select + " ORDER BY seq")]
 
     def latest_event_at(self) -> datetime | None:
@@ -298,7 +272,7 @@ class PostgresRows:
             if self._one("SELECT FROM acctctl_changes WHERE id = %s", change_id) is None:
                 return change_id
 
-    def add_change(self, change: Change) -> None:
+    def add_change(self, change: domain.Change) -> None:
         check_new_change(self, change)
         self._db.execute(schema.CHANGES.insert, schema.CHANGES.params(change))
         self._record("submitted", change.id, change.submitted_at, change.by)
@@ -311,12 +285,9 @@ class PostgresRows:
             )
 
     def set_change_status(
-        self, id: str, status: ChangeStatus, *, at: datetime, by: str | None = None
+        self, id: str, status: domain.ChangeStatus, *, at: datetime, by: str | None = None
     ) -> None:
-        change = self.change(id)
-        if change is None:
-            raise no_change(id)
-        check_status_change(change, status)
+        change_to_move(self, id, status)
         self._db.execute("UPDATE acctctl_changes SET status = %s WHERE id = %s", (status, id))
         self._record(status, id, at, by)
 
@@ -326,11 +297,13 @@ class PostgresRows:
 
     # --- the checked writes: the database's functions -----------------------------------
 
-    def settle(self, holder: str, at: datetime) -> Change | None:
+    def settle(self, holder: str, at: datetime) -> domain.Change | None:
         row = self._one("SELECT acctctl_settle(%s, %s)", holder, at)
         return None if row is None or row[0] is None else self.change(row[0])
 
-    def submit_change(self, change: Change, *, subscription: str, replace_all: bool) -> Change:
+    def submit_change(
+        self, change: domain.Change, *, subscription: str, replace_all: bool
+    ) -> domain.Change:
         row = self._one(
             "SELECT o_id FROM acctctl_submit_change(%s, %s, %s, %s, %s, %s)",
             subscription,
@@ -344,7 +317,7 @@ class PostgresRows:
         assert made is not None  # the function returns the id of the row it inserted
         return made
 
-    def cancel_change(self, id: str, *, by: str, at: datetime) -> Change:
+    def cancel_change(self, id: str, *, by: str, at: datetime) -> domain.Change:
         self._db.execute("SELECT acctctl_cancel_change(%s, %s, %s)", (id, by, at))
         cancelled = self.change(id)
         assert cancelled is not None  # the function raised otherwise
@@ -365,7 +338,7 @@ class PostgresRows:
         )
 
     def set_subscription_partners(self, id: str, partners: Iterable[str]) -> None:
-        self._own_terms(id)
+        check_own_terms(self, id)
         value = self._known_partners(partners)
         self._db.execute(
             "UPDATE acctctl_subscriptions SET partners = %s WHERE id = %s", (value, id)
@@ -377,15 +350,9 @@ class PostgresRows:
             raise no_contract(number)
 
     def set_subscription_auto_renew(self, id: str, value: bool) -> None:
-        self._own_terms(id)
+        check_own_terms(self, id)
         sql = "UPDATE acctctl_subscriptions SET auto_renew = %s WHERE id = %s"
         self._db.execute(sql, (value, id))
-
-    def _own_terms(self, id: str) -> None:
-        subscription = self.subscription(id)
-        if subscription is None:
-            raise no_subscription(id)
-        own_terms_only(subscription)
 
     def _known_partners(self, partners: Iterable[str]) -> list[str]:
         value = partner_list(partners)

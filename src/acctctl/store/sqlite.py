@@ -28,7 +28,7 @@ from acctctl.store.invariants import (
     store_missing,
     store_newer,
 )
-from acctctl.store.sqlite_rows import SqliteReader, SqliteWriter
+from acctctl.store.sqlite_rows import SqliteReader
 from acctctl.store.sqlite_schema import (
     APPLICATION_ID,
     SCHEMA_VERSION,
@@ -37,6 +37,7 @@ from acctctl.store.sqlite_schema import (
     migrate,
     user_version,
 )
+from acctctl.store.sqlite_writes import SqliteWriter
 
 _MAGIC = b"SQLite format 3\x00"
 _NEARLY_FULL = 256 * 1024  # bytes: less than a few WAL frames' worth is "full"

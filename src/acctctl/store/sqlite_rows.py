@@ -1,4 +1,5 @@
-"""The SQLite store's rows as domain values: the reads and writes of one transaction.
+"""The SQLite store's rows as domain values: the reads of one transaction (the writes:
+sqlite_writes.py).
 
 Lists held in child tables (a contract's partners, a change's ``from``) are read
 with one ``LEFT JOIN`` ordered by key and grouped on the fly, so listing 100,000
@@ -9,53 +10,22 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from acctctl.domain import (
-    Account,
-    AccountDocument,
-    Change,
-    ChangeStatus,
-    Contract,
-    DocumentStream,
-    HistoryEvent,
-    Notice,
-    Partner,
-    Subscription,
-    User,
-)
+from acctctl import domain
 from acctctl.errors import StoreError
-from acctctl.history import GENESIS, record
 from acctctl.i18n import _
 from acctctl.rules import Candidates
-from acctctl.store.invariants import (
-    change_number,
-    check_new_change,
-    check_status_change,
-    format_change_id,
-    no_change,
-    no_contract,
-    no_partner,
-    no_subscription,
-    own_terms_only,
-    partner_list,
-)
-from acctctl.store.recorded import RecordedWrites, check_time
 from acctctl.store.sqlite_schema import (
     ACCOUNT,
-    CHANGE_FROM,
     CHANGES,
-    CONTRACT_PARTNERS,
     CONTRACTS,
     HISTORY,
     NOTICES,
     PARTNERS,
-    SUBSCRIPTION_PARTNERS,
     SUBSCRIPTIONS,
     USERS,
-    PartnerList,
     moment,
 )
 
@@ -98,8 +68,6 @@ _CHANGES = (
     " FROM changes AS c LEFT JOIN change_from AS f ON f.change = c.id"
 )
 _CHANGE_ORDER = " ORDER BY c.submitted_at, c.id, f.position"
-_NEXT_ORD = "(SELECT coalesce(max(ord) + 1, 0) FROM changes)"
-_INSERT_CHANGE = CHANGES.insert_with(ord=_NEXT_ORD)
 
 _contract = CONTRACTS.to_domain
 _subscription = SUBSCRIPTIONS.to_domain
@@ -145,36 +113,36 @@ class SqliteReader:
         row: Row | None = self._db.execute(sql, params).fetchone()
         return row
 
-    def account(self) -> Account:
+    def account(self) -> domain.Account:
         row = self._one(ACCOUNT.select)
         if row is None:
             raise StoreError(_("The store holds no account."))
         return ACCOUNT.to_domain(row)
 
-    def users(self) -> list[User]:
+    def users(self) -> list[domain.User]:
         return [_user(r) for r in self._db.execute(USERS.select + " ORDER BY ord")]
 
-    def user(self, email: str) -> User | None:
+    def user(self, email: str) -> domain.User | None:
         row = self._one(USERS.select + " WHERE email = ?", email)
         return None if row is None else _user(row)
 
-    def partners(self) -> list[Partner]:
+    def partners(self) -> list[domain.Partner]:
         return [_partner(row) for row in self._db.execute(PARTNERS.select + " ORDER BY ord")]
 
-    def partner(self, csn: str) -> Partner | None:
+    def partner(self, csn: str) -> domain.Partner | None:
         row = self._one(PARTNERS.select + " WHERE csn = ?", csn)
         return None if row is None else _partner(row)
 
-    def contracts(self) -> Iterator[Contract]:
+    def contracts(self) -> Iterator[domain.Contract]:
         rows = self._db.execute(_CONTRACTS + " ORDER BY c.number, p.position")
         for head, partners in _grouped(rows):
             yield _contract(head, partners)
 
-    def contract(self, number: str) -> Contract | None:
+    def contract(self, number: str) -> domain.Contract | None:
         rows = self._db.execute(_CONTRACTS + " WHERE c.number = ? ORDER BY p.position", (number,))
         return next((_contract(h, p) for h, p in _grouped(rows)), None)
 
-    def subscriptions(self) -> Iterator[Subscription]:
+    def subscriptions(self) -> Iterator[domain.Subscription]:
         # Iterates the cursors: 100,000 subscriptions never sit in memory at once. Only
         # new-buying-model subscriptions hold partners, so they are read by a second
         # cursor walked alongside in the same id order (a merge join), instead of a LEFT
@@ -198,7 +166,7 @@ class SqliteReader:
 
     def listing(
         self, candidates: Candidates | None = None
-    ) -> Iterator[tuple[Subscription, Contract | None]]:
+    ) -> Iterator[tuple[domain.Subscription, domain.Contract | None]]:
         own: Iterator[Row] = iter(())
         if candidates is None:
             rows = self._db.execute(_LISTING_ALL)
@@ -207,7 +175,7 @@ class SqliteReader:
         else:
             rows = self._db.execute(_LISTING_CANDIDATES, _admitted(candidates))
         held = next(own, None)
-        contract: Contract | None = None  # the last one, shared by its subscriptions' rows
+        contract: domain.Contract | None = None  # the last one, shared by its subscriptions' rows
         for head, partners in _grouped(rows):
             number = head[4]
             if number is None:
@@ -224,7 +192,7 @@ class SqliteReader:
                 contract = _contract(head[_OWN:], partners)
             yield _subscription(head[:_OWN], ()), contract
 
-    def candidate_contracts(self, candidates: Candidates) -> Iterator[Contract]:
+    def candidate_contracts(self, candidates: Candidates) -> Iterator[domain.Contract]:
         rows = self._db.execute(_CANDIDATE_CONTRACTS, _admitted(candidates))
         for head, partners in _grouped(rows):
             yield _contract(head, partners)
@@ -238,63 +206,44 @@ class SqliteReader:
         )
         return rows
 
-    def subscription(self, id: str) -> Subscription | None:
+    def subscription(self, id: str) -> domain.Subscription | None:
         rows = self._db.execute(_SUBSCRIPTIONS + " WHERE s.id = ? ORDER BY p.position", (id,))
         return next((_subscription(h, p) for h, p in _grouped(rows)), None)
 
-    def subscriptions_of_contract(self, number: str) -> list[Subscription]:
+    def subscriptions_of_contract(self, number: str) -> list[domain.Subscription]:
         sql = _SUBSCRIPTIONS + " WHERE s.contract = ? ORDER BY s.id, p.position"
         return [_subscription(h, p) for h, p in _grouped(self._db.execute(sql, (number,)))]
 
-    def notices(self) -> list[Notice]:
+    def notices(self) -> list[domain.Notice]:
         sql = NOTICES.select + " ORDER BY received DESC, ord"
         return [_notice(row) for row in self._db.execute(sql)]
 
-    def changes(self, holder: str | None = None) -> list[Change]:
+    def changes(self, holder: str | None = None) -> list[domain.Change]:
         if holder is None:
             rows = self._db.execute(_CHANGES + _CHANGE_ORDER)
         else:
             rows = self._db.execute(_CHANGES + " WHERE c.holder = ?" + _CHANGE_ORDER, (holder,))
         return [_change(head, before) for head, before in _grouped(rows)]
 
-    def change(self, id: str) -> Change | None:
+    def change(self, id: str) -> domain.Change | None:
         rows = self._db.execute(_CHANGES + " WHERE c.id = ? ORDER BY f.position", (id,))
         return next((_change(h, b) for h, b in _grouped(rows)), None)
 
-    def pending_changes(self) -> dict[str, Change]:
+    def pending_changes(self) -> dict[str, domain.Change]:
         rows = self._db.execute(_CHANGES + " WHERE c.status = 'pending'" + _CHANGE_ORDER)
         return {change.holder: change for change in (_change(h, b) for h, b in _grouped(rows))}
 
-    def pending_change(self, holder: str) -> Change | None:
+    def pending_change(self, holder: str) -> domain.Change | None:
         sql = _CHANGES + " WHERE c.holder = ? AND c.status = 'pending'" + _CHANGE_ORDER
         pending = [_change(h, b) for h, b in _grouped(self._db.execute(sql, (holder,)))]
         return pending[-1] if pending else None
 
-    def document(self) -> AccountDocument:
-        db = self._db
-        return AccountDocument(
-            account=self.account(),
-            users=self.users(),
-            partners=self.partners(),
-            contracts=[
-                _contract(h, p)
-                for h, p in _grouped(db.execute(_CONTRACTS + " ORDER BY c.ord, p.position"))
-            ],
-            subscriptions=[
-                _subscription(h, p)
-                for h, p in _grouped(db.execute(_SUBSCRIPTIONS + " ORDER BY s.ord, p.position"))
-            ],
-            notices=[_notice(row) for row in db.execute(NOTICES.select + " ORDER BY ord")],
-            changes=[
-                _change(h, b)
-                for h, b in _grouped(db.execute(_CHANGES + " ORDER BY c.ord, f.position"))
-            ],
-            history=self.history(),
-        )
+    def document(self) -> domain.AccountDocument:
+        return self.document_stream().collect()
 
-    def document_stream(self) -> DocumentStream:
+    def document_stream(self) -> domain.DocumentStream:
         db = self._db
-        return DocumentStream(
+        return domain.DocumentStream(
             self.account(),
             self.users(),
             self.partners(),
@@ -314,7 +263,7 @@ class SqliteReader:
             self.history(),
         )
 
-    def history(self) -> list[HistoryEvent]:
+    def history(self) -> list[domain.HistoryEvent]:
         return [_event(row) for row in self._db.execute(HISTORY.select + " ORDER BY seq")]
 
     def _last_event(self) -> Row | None:
@@ -327,88 +276,3 @@ class SqliteReader:
     def sandbox(self) -> bool:
         row = self._one("SELECT value FROM store_meta WHERE key = 'sandbox'")
         return row is not None and row[0] == "true"
-
-
-class SqliteWriter(SqliteReader, RecordedWrites):
-    """The writes of one ``BEGIN IMMEDIATE`` transaction."""
-
-    def _record(self, event: HistoryEvent) -> None:
-        check_time(self, event.at)
-        last = self._last_event()
-        self._db.execute(HISTORY.insert, HISTORY.params(event, 1 if last is None else last[0] + 1))
-
-    def _head(self) -> str:
-        last = self._last_event()
-        return GENESIS if last is None else str(last[2])
-
-    @contextmanager
-    def savepoint(self) -> Iterator[None]:
-        """What the block writes is undone if it raises; the rest of the transaction stays."""
-        self._db.execute("SAVEPOINT one_change")
-        try:
-            yield
-        except BaseException:
-            self._db.execute("ROLLBACK TO one_change")
-            self._db.execute("RELEASE one_change")
-            raise
-        self._db.execute("RELEASE one_change")
-
-    def next_change_id(self) -> str:
-        self._db.execute("UPDATE change_sequence SET last = last + 1 WHERE name = 'change'")
-        row = self._one("SELECT last FROM change_sequence WHERE name = 'change'")
-        assert row is not None
-        return format_change_id(int(row[0]))
-
-    def add_change(self, change: Change) -> None:
-        check_new_change(self, change)
-        self._record(record(self._head(), "submitted", change, change.submitted_at, change.by))
-        # ord is the next one, from the table: the only stored value left to pass is holder.
-        self._db.execute(_INSERT_CHANGE, CHANGES.params(change, change.holder))
-        self._db.executemany(CHANGE_FROM.insert, CHANGE_FROM.rows(change.id, change.from_))
-        self._db.execute(
-            "UPDATE change_sequence SET last = max(last, ?) WHERE name = 'change'",
-            (change_number(change.id),),
-        )
-
-    def set_change_status(
-        self, id: str, status: ChangeStatus, *, at: datetime, by: str | None = None
-    ) -> None:
-        change = self.change(id)
-        if change is None:
-            raise no_change(id)
-        check_status_change(change, status)
-        assert status != "pending"  # for the type checker: refused just above
-        self._record(record(self._head(), status, change, at, by))
-        self._db.execute("UPDATE changes SET status = ? WHERE id = ?", (status, id))
-
-    def set_contract_partners(self, number: str, partners: Iterable[str]) -> None:
-        if self._one("SELECT 1 FROM contracts WHERE number = ?", number) is None:
-            raise no_contract(number)
-        self._replace_partners(CONTRACT_PARTNERS, number, partners)
-
-    def set_subscription_partners(self, id: str, partners: Iterable[str]) -> None:
-        self._own_terms(id)
-        self._replace_partners(SUBSCRIPTION_PARTNERS, id, partners)
-
-    def set_contract_auto_renew(self, number: str, value: bool) -> None:
-        sql = "UPDATE contracts SET auto_renew = ? WHERE number = ?"
-        if self._db.execute(sql, (int(value), number)).rowcount == 0:
-            raise no_contract(number)
-
-    def set_subscription_auto_renew(self, id: str, value: bool) -> None:
-        self._own_terms(id)
-        self._db.execute("UPDATE subscriptions SET auto_renew = ? WHERE id = ?", (int(value), id))
-
-    def _own_terms(self, id: str) -> None:
-        subscription = self.subscription(id)
-        if subscription is None:
-            raise no_subscription(id)
-        own_terms_only(subscription)
-
-    def _replace_partners(self, table: PartnerList, key: str, partners: Iterable[str]) -> None:
-        value = partner_list(partners)
-        for csn in value:
-            if self._one("SELECT 1 FROM partners WHERE csn = ?", csn) is None:
-                raise no_partner(csn)
-        self._db.execute(f"DELETE FROM {table.name} WHERE {table.key} = ?", (key,))
-        self._db.executemany(table.insert, table.rows(key, value))
