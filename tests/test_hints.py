@@ -237,3 +237,36 @@ def test_the_wizard_follow_and_withdraw_hints_point_at_the_same_store(
         assert code == 0, (hint, seen)
     history = acctctl(env, "partner", "history", "--json", "--store", store)
     assert '"status": "cancelled"' in history.stdout
+
+
+def test_the_export_hints_read_the_same_export_as_the_same_user(
+    world: tuple[dict[str, str], str],
+) -> None:
+    """`--from`: the hints carry the export, its --date-format and the options in effect."""
+    env, store = world
+    export = Path(store).parent / "portal export.csv"
+    export.write_text(
+        (Path(__file__).parent.parent / "docs" / "sample-subscriptions-export.csv").read_text(
+            encoding="utf-8"
+        ),
+        encoding="utf-8",
+    )
+    missing = acctctl(
+        env, "subs", "show", "99999", "--from", str(export), "--date-format", "%Y-%m-%d",
+        "--as", CLAIRE, "--lang", "fr",
+    )  # fmt: skip
+    assert missing.returncode == 4
+    listing = runnable_hints(missing.stderr)
+    assert listing == [
+        f"acctctl subs list --from '{export}' --date-format %Y-%m-%d --as {CLAIRE} --lang fr"
+    ]
+    assert acctctl(env, "store", "init", "--demo", "--store", store).returncode == 0
+    nothing = acctctl(env, "partner", "verify", "--from", str(export), "--store", store)
+    assert nothing.returncode == 4
+    history = runnable_hints(nothing.stderr)
+    assert history == [f"acctctl partner history --store '{store}'"]
+    for hint in (*listing, *history):
+        done = subprocess.run(["sh", "-c", hint], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, (hint, done.stderr)
+    shown = subprocess.run(["sh", "-c", listing[0]], env=env, capture_output=True, text=True)
+    assert "72000000101" in shown.stdout

@@ -77,11 +77,13 @@ class ExportRow:
 
 @dataclass(frozen=True, slots=True)
 class Export:
-    """A Subscriptions export: where it came from, which known columns it has, its rows."""
+    """A Subscriptions export: where it came from, which known columns it has, its rows,
+    and the ``--date-format`` it was read with (a hint that reads it again repeats it)."""
 
     source: str
     columns: frozenset[str]
     rows: tuple[ExportRow, ...]
+    date_format: str | None = None
 
 
 def _problem(source: str, row: int, column: str, text: str) -> ExportFileError:
@@ -247,7 +249,7 @@ def _parse(source: str, text: io.TextIOWrapper, date_format: str | None) -> Expo
                 ).format(file=source, column=column)
             )
     rows = tuple(_rows(source, text, delimiter, index, _Values(source, date_format)))
-    return Export(source, frozenset(index), rows)
+    return Export(source, frozenset(index), rows, date_format)
 
 
 def _records(text: io.TextIOWrapper, delimiter: str) -> Iterator[list[str]]:

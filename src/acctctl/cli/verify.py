@@ -9,6 +9,7 @@ import typer
 from acctctl.cli import export_input
 from acctctl.cli.app import state
 from acctctl.errors import NotFoundError, RejectedError, UsageError
+from acctctl.hints import command
 from acctctl.i18n import N_, _, format_number, ngettext
 from acctctl.output import err, inert, print_json_array, table
 from acctctl.tables import Column
@@ -79,7 +80,9 @@ def verify(
     if not found:
         raise NotFoundError(
             _("No partner change is recorded in the store: nothing to verify."),
-            hint=_("`acctctl partner history` lists the recorded changes."),
+            hint=_("`{command}` lists the recorded changes.").format(
+                command=command("partner", "history")
+            ),
         )
     if json_:
         print_json_array(v.to_json() for v in found)

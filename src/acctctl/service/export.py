@@ -10,7 +10,6 @@ unknown (``SubscriptionView.missing``) and the rules that need it undecided.
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,6 +17,7 @@ from datetime import date, datetime
 from acctctl.domain import Agreement, Plan, Subscription, Terms, User
 from acctctl.errors import NotFoundError
 from acctctl.export_csv import Export, ExportRow
+from acctctl.hints import command
 from acctctl.i18n import _
 from acctctl.rules import UNKNOWABLE, Facts, days_left, eligibility, undecided
 from acctctl.service.views import SUPPORT_LEVELS, SubscriptionDetail, SubscriptionView
@@ -166,6 +166,14 @@ def list_from_export(
         yield view
 
 
+def export_options(export: Export) -> tuple[str, ...]:
+    """``--from FILE`` (and its ``--date-format``), for a command that reads it again."""
+    options: tuple[str, ...] = ("--from", export.source)
+    if export.date_format is not None:
+        options += ("--date-format", export.date_format)
+    return options
+
+
 def show_from_export(
     export: Export, now: datetime, actor: str | None, sub_id: str
 ) -> SubscriptionDetail:
@@ -174,9 +182,11 @@ def show_from_export(
     if sub is None:
         raise NotFoundError(
             _("No subscription {id} in the export {file}.").format(id=sub_id, file=export.source),
-            hint=_("`acctctl subs list --from {file}` shows the subscriptions it holds.").format(
-                file=shlex.quote(export.source)
-            ),
+            hint=_("`{command}` shows the subscriptions it holds.").format(
+                command=command("subs", "list", *export_options(export))
+            )
+            if export.source != "-"  # standard input was read: it cannot be read again
+            else None,
         )
     view = view_of(account, sub, now.date(), actor)
     siblings = [

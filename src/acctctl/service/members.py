@@ -7,6 +7,7 @@ A local SQLite or JSON store has no members: its file's owner is trusted.
 from __future__ import annotations
 
 from acctctl.errors import NotFoundError, UsageError
+from acctctl.hints import command
 from acctctl.i18n import _
 from acctctl.service.context import Context
 from acctctl.store.base import Member, SharedStore
@@ -51,5 +52,5 @@ def remove_member(ctx: Context, login: str) -> None:
     if not _shared(ctx).remove_member(_login(login)):
         raise NotFoundError(
             _("{login} is not a member of this store.").format(login=login.strip()),
-            hint=_("`acctctl store members list` shows them."),
+            hint=_("`{command}` shows them.").format(command=command("store", "members", "list")),
         )

@@ -23,6 +23,7 @@ from acctctl.errors import (
     StoreError,
     UsageError,
 )
+from acctctl.hints import command
 from acctctl.i18n import _
 from acctctl.store.base import Identity, Member
 from acctctl.store.postgres_functions import MEMBER_FUNCTIONS
@@ -173,7 +174,9 @@ def add_member(db: DB, login: str, email: str) -> None:
     if user is None:
         raise NotFoundError(
             _("{email} is not a user of this account.").format(email=email),
-            hint=_("`acctctl store export` lists the account's users."),
+            hint=_("`{command}` lists the account's users.").format(
+                command=command("store", "export")
+            ),
         )
     owner = db.execute(
         "SELECT pg_has_role(%s, relowner, 'MEMBER') OR (SELECT rolsuper FROM pg_roles"
