@@ -15,9 +15,10 @@ import pytest
 from acctctl.demo import demo_document
 from acctctl.document import parse_document
 from acctctl.domain import AccountDocument
-from acctctl.listing_json import subscription_lines
+from acctctl.listing_json import row_lines, subscription_lines
 from acctctl.output import json_text
 from acctctl.service.context import Context
+from acctctl.service.listing import listing_rows
 from acctctl.service.views import list_subscriptions
 from acctctl.store.sqlite import SqliteStore
 
@@ -62,6 +63,7 @@ def test_each_line_is_the_view_encoded_on_its_own(
     ctx = Context(store=store, now=NOW, actor=actor)
     expected = [json_text(view.to_json()) for view in list_subscriptions(ctx)]
     assert list(subscription_lines(list_subscriptions(ctx))) == expected
+    assert list(row_lines(listing_rows(ctx))) == expected  # subs list --json's own path
     assert len(expected) == len(document.subscriptions)
     if kind == "hostile demo":
         assert any("\\u202e" in line for line in expected)  # escaped, not raw

@@ -1,5 +1,10 @@
 """`subs list --json`: each subscription's JSON, the part its contract shares encoded once.
 
+``row_lines`` encodes the rows of a store's listing (``service.listing``): per
+contract, the shared part and the reasons (with ``listing.PLACEHOLDER`` where they
+name the subscription) are encoded once, and a row is its own four fields put in
+front. ``subscription_lines`` does the same from views (the vendor's export).
+
 A listing's row is the subscription's own fields (id, product, seats, plan) followed
 by what every subscription of its contract shows alike: the terms in effect, days
 left, partners, pending change — and, when they pass every rule, ``"eligible": true,
@@ -15,9 +20,11 @@ from collections.abc import Iterable, Iterator
 from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any
 
+from acctctl.ids import is_id
 from acctctl.output import json_text, safe_json
 
 if TYPE_CHECKING:
+    from acctctl.service.listing import Holder, ListedRow
     from acctctl.service.views import SubscriptionView
 
 _PASSING_TAIL = ', "eligible": true, "reasons": [], "unknown": []}'
@@ -82,3 +89,70 @@ def subscription_lines(views: Iterable[SubscriptionView]) -> Iterator[str]:
 
 
 _LINE = '{"id": %s, "product": %s, "seats": %s, "plan": %s, %s%s'
+
+
+def _holder_text(holder: Holder) -> str:
+    """``"contract": … "pending_change": …`` of the rows of ``holder``, without braces."""
+    from acctctl.service.views import terms_json
+
+    terms = holder.terms
+    data = {
+        "contract": terms.contract,
+        **terms_json(terms, holder.days_left, holder.pending, holder.names),
+    }
+    return json_text(data)[1:-1]
+
+
+def _tail(holder: Holder) -> tuple[str, ...] | None:
+    """``, "eligible": …, "unknown": []}`` of every row of ``holder``, split where the
+    subscription's id goes; None when each row's must be encoded on its own."""
+    from acctctl.service.listing import PLACEHOLDER
+
+    shared = holder.reasons.shared
+    if shared is None:
+        return None
+    if not shared:
+        return (_PASSING_TAIL,)
+    text = json_text([reason.to_json() for reason in shared])
+    tail = ', "eligible": false, "reasons": ' + text + ', "unknown": []}'
+    # The placeholder is plain (no JSON escape) and found nowhere else (Holder checks).
+    return tuple(tail.split(PLACEHOLDER)) if holder.reasons.named else (tail,)
+
+
+def row_lines(rows: Iterable[ListedRow]) -> Iterator[str]:
+    """One compact JSON object per row, as ``json_text(holder.view(row).to_json())``."""
+    # holder → (shared text, tail pieces); the holder objects are kept as keys, so one
+    # is never taken for another. Bounded: emptied when full.
+    known: dict[Holder, tuple[str, tuple[str, ...] | None]] = {}
+    encoded: dict[str, str] = {}  # product and plan names, few and repeated
+    last: Holder | None = None  # the row before's holder: most rows share it
+    shared, pieces = "", None
+    for row in rows:
+        sub_id, product, seats, plan, holder = row
+        if holder is not last:
+            entry = known.get(holder)
+            if entry is None:
+                if len(known) >= _REMEMBERED:
+                    known.clear()
+                entry = known[holder] = (_holder_text(holder), _tail(holder))
+            last = holder
+            shared, pieces = entry
+        if pieces is None or (len(pieces) > 1 and not is_id(sub_id)):
+            yield json_text(holder.view(row).to_json())
+            continue
+        product_text = encoded.get(product)
+        if product_text is None:
+            if len(encoded) >= _REMEMBERED:
+                encoded.clear()
+            product_text = encoded[product] = safe_json(encode_basestring(product))
+        plan_text = encoded.get(plan)
+        if plan_text is None:
+            plan_text = encoded[plan] = safe_json(encode_basestring(plan))
+        yield _LINE % (
+            safe_json(encode_basestring(sub_id)),
+            product_text,
+            int.__repr__(seats),
+            plan_text,
+            shared,
+            pieces[0] if len(pieces) == 1 else sub_id.join(pieces),
+        )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -27,6 +29,10 @@ from acctctl.presentation import (
     render_detail,
     subscription_columns,
 )
+
+if TYPE_CHECKING:
+    from acctctl.rules import Reason
+    from acctctl.service.context import Context
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -57,6 +63,19 @@ def list_(
             _warn_unknown(context.actor)
         print_ids(itertools.chain([first_id] if first_id is not None else [], found))
         return
+    if from_ is None and json_:
+        # The store's rows encoded as they come, a contract's shared part once
+        # (service.listing, listing_json): no view object per subscription.
+        from acctctl.listing_json import row_lines
+
+        context = state(ctx).context()
+        rows = service.listing_rows(context, eligible_only=eligible)
+        first_row = next(rows, None)
+        _warn_unknown_identity(
+            context, None if first_row is None else first_row[4].reasons.of(first_row[0])
+        )
+        print_json_array_text(row_lines(itertools.chain([first_row] if first_row else [], rows)))
+        return
     if from_ is not None:
         from acctctl.service.export import list_from_export
 
@@ -71,18 +90,8 @@ def list_(
     # Open the store before printing anything, so a store error is not preceded by a header.
     first = next(views, None)
     views = itertools.chain([first] if first is not None else [], views)
-    # An unknown identity shows as unknown-user on every subscription; only when nothing
-    # was listed is the store asked again.
-    if (
-        context is not None
-        and context.actor
-        and (
-            any(r.code == "unknown-user" for r in first.reasons)
-            if first is not None
-            else not service.is_user(context, context.actor)
-        )
-    ):
-        _warn_unknown(context.actor)
+    if context is not None:
+        _warn_unknown_identity(context, None if first is None else first.reasons)
     if json_:
         from acctctl.listing_json import subscription_lines
 
@@ -113,6 +122,21 @@ def _warn_unknown(actor: str) -> None:
             "(unknown-user); check --as or ACCTCTL_USER."
         ).format(email=inert(shown_identity(actor)))
     )
+
+
+def _warn_unknown_identity(context: Context, first: Sequence[Reason] | None) -> None:
+    """An unknown identity shows as unknown-user on every subscription (``first``: the
+    first one's reasons); only when nothing was listed is the store asked again."""
+    from acctctl import service
+
+    if not context.actor:
+        return
+    if (
+        any(r.code == "unknown-user" for r in first)
+        if first is not None
+        else not service.is_user(context, context.actor)
+    ):
+        _warn_unknown(context.actor)
 
 
 @app.command("show", short_help=N_("One subscription, or one contract, in full."))

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
         require_actor,
         sign_in,
     )
+    from acctctl.service.listing import listing_rows
     from acctctl.service.views import (
         CHANGE_STATUS_LABELS,
         SUPPORT_LEVELS,
@@ -60,7 +61,7 @@ if TYPE_CHECKING:
 # Each name is imported from its module on first use, the modules tried in this order:
 # `subs list` needs the views only, not the change and admin use cases (and what they
 # import), at every start. The imports above are for type checkers; `__all__` below.
-_MODULES = ("views", "context", "change", "admin", "bulk")
+_MODULES = ("views", "listing", "context", "change", "admin", "bulk")
 
 
 def __getattr__(name: str) -> Any:
@@ -102,6 +103,7 @@ __all__ = [
     "in_effect",
     "is_user",
     "list_subscriptions",
+    "listing_rows",
     "lookup_partner",
     "notices",
     "partner_names",

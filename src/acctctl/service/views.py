@@ -23,7 +23,6 @@ from acctctl.hints import command
 from acctctl.i18n import N_, _
 from acctctl.ids import is_csn
 from acctctl.rules import (
-    NAMING_THE_SUBSCRIPTION,
     Facts,
     Reason,
     Unknown,
@@ -97,32 +96,48 @@ class SubscriptionView:
 
     def to_json(self) -> dict[str, Any]:
         sub = self.subscription
-        pending = None
-        if self.pending is not None:
-            pending = {
-                "id": self.pending.id,
-                "to": {"csn": self.pending.to, "name": self.name(self.pending.to)},
-                "effective_at": _iso(self.pending.effective_at),
-            }
         return {
             "id": sub.id,
             "product": sub.product,
             "seats": self._or_unknown("seats", sub.seats),
             "plan": self._or_unknown("plan", sub.plan),
             "contract": sub.contract,
-            "manager": self._or_unknown("contract-manager", self.terms.manager),
-            "term_end": self.terms.term_end.isoformat(),
-            "days_left": self.days_left,
-            "auto_renew": self._or_unknown("auto-renew", self.terms.auto_renew),
-            "agreement": self.terms.agreement,
-            "partners": [
-                {"csn": c if is_csn(c) else None, "name": self.name(c)} for c in self.terms.partners
-            ],
-            "pending_change": pending,
+            **terms_json(
+                self.terms, self.days_left, self.pending, self.partner_names, self.missing
+            ),
             "eligible": None if self.undecided else self.eligible,
             "reasons": [r.to_json() for r in self.reasons],
             "unknown": [u.fact for u in self.unknown],
         }
+
+
+def terms_json(
+    terms: Terms,
+    days_left: int,
+    pending: Change | None,
+    names: dict[str, str],
+    missing: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
+    """The keys of ``SubscriptionView.to_json`` from ``manager`` to ``pending_change``:
+    what every subscription of a contract shows alike (``listing_json`` encodes it once)."""
+    pending_json = None
+    if pending is not None:
+        pending_json = {
+            "id": pending.id,
+            "to": {"csn": pending.to, "name": names.get(pending.to, pending.to)},
+            "effective_at": _iso(pending.effective_at),
+        }
+    return {
+        "manager": None if "contract-manager" in missing else terms.manager,
+        "term_end": terms.term_end.isoformat(),
+        "days_left": days_left,
+        "auto_renew": None if "auto-renew" in missing else terms.auto_renew,
+        "agreement": terms.agreement,
+        "partners": [
+            {"csn": c if is_csn(c) else None, "name": names.get(c, c)} for c in terms.partners
+        ],
+        "pending_change": pending_json,
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +158,7 @@ class SubscriptionDetail:
 
 
 class _Account:
-    """What a listing needs once: partners' names, the acting user."""
+    """What reading subscriptions needs once: partners' names, the acting user."""
 
     def __init__(self, reader: StoreReader, ctx: Context) -> None:
         self.reader = reader
@@ -151,12 +166,6 @@ class _Account:
         self.names = {p.csn: p.name for p in reader.partners()}
         self.actor_user: User | None = find_user(reader, ctx.actor)
         self.today = ctx.today
-        # contract number → the reasons of its subscriptions, when they do not name the
-        # subscription (rules.NAMING_THE_SUBSCRIPTION): () when they pass every rule.
-        # Bounded (emptied when full) so a listing's memory does not grow with the account;
-        # a contract's subscriptions usually have neighbouring ids, so it is nearly always
-        # found.
-        self.reasons_of: dict[str, tuple[Reason, ...]] = {}
 
     def view(
         self,
@@ -164,26 +173,11 @@ class _Account:
         contract: Contract | None,
         pending: Change | None,
     ) -> SubscriptionView:
+        """One subscription decided on its own (``subs show``; a listing decides once per
+        contract: service.listing)."""
         terms, pending = _effective(Terms.of(sub, contract), pending, self.ctx.now)
-        return self.view_in_effect(sub, terms, pending)
-
-    def view_in_effect(
-        self, sub: Subscription, terms: Terms, pending: Change | None
-    ) -> SubscriptionView:
-        """The view from ``terms`` and ``pending`` as they are in effect now (``_effective``)."""
-        today = self.today
-        holder = terms.contract
-        if holder is not None:
-            shared = self.reasons_of.get(holder)
-            if shared is not None:
-                # Another subscription of this contract had these reasons with the same
-                # terms; no rule looks at the subscription itself (see `Facts`), and these
-                # messages do not name it: so has this one.
-                return SubscriptionView(
-                    sub, terms, days_left(terms.term_end, today), pending, self.names, shared
-                )
         facts = Facts(
-            today=today,
+            today=self.today,
             subscription=sub.id,
             terms=terms,
             actor=self.ctx.actor,
@@ -191,59 +185,22 @@ class _Account:
             pending=pending,
             pending_partner_name=self.names.get(pending.to) if pending else None,
         )
-        view = SubscriptionView(
+        return SubscriptionView(
             sub,
             terms,
-            days_left(terms.term_end, today),
+            days_left(terms.term_end, self.today),
             pending,
             self.names,
             tuple(eligibility(facts)),
         )
-        if holder is not None and not any(r.code in NAMING_THE_SUBSCRIPTION for r in view.reasons):
-            if len(self.reasons_of) >= _REMEMBERED:
-                self.reasons_of.clear()
-            self.reasons_of[holder] = view.reasons
-        return view
-
-
-_REMEMBERED = 4096
-"""Contracts a listing remembers at once (their terms in effect, whether they pass)."""
 
 
 def list_subscriptions(ctx: Context, *, eligible_only: bool = False) -> Iterator[SubscriptionView]:
-    """Billing and Orders › Subscriptions and Contracts, streamed in id order.
+    """Billing and Orders › Subscriptions and Contracts, streamed in id order: what a
+    contract's subscriptions share is worked out once per contract (service.listing)."""
+    from acctctl.service.listing import list_subscriptions as listed
 
-    The store streams each subscription with its contract; what a contract's
-    subscriptions share (its terms and pending change in effect now, whether they pass
-    the rules) is worked out once per contract, in a bounded memory. With
-    ``eligible_only`` the store selects the candidates (``rules.candidates``) and the
-    rules decide on each of them, as on every other subscription."""
-    with ctx.store.read() as reader:
-        account = _Account(reader, ctx)
-        selection = None
-        if eligible_only:
-            selection = candidates(ctx.today, ctx.now, ctx.actor, account.actor_user)
-            if selection is None:
-                return
-        pending = reader.pending_changes()
-        # Contract → (the Contract read, its terms and pending change in effect now).
-        shared: dict[str, tuple[Contract, Terms, Change | None]] = {}
-        for sub, contract in reader.listing(selection):
-            if contract is None:
-                view = account.view(sub, None, pending.get(sub.id))
-            else:
-                known = shared.get(contract.number)
-                if known is None or known[0] is not contract:
-                    if len(shared) >= _REMEMBERED:
-                        shared.clear()
-                    terms, in_effect = _effective(
-                        Terms.of_contract(contract), pending.get(contract.number), ctx.now
-                    )
-                    known = shared[contract.number] = (contract, terms, in_effect)
-                view = account.view_in_effect(sub, known[1], known[2])
-            if eligible_only and not view.eligible:
-                continue
-            yield view
+    return listed(ctx, eligible_only=eligible_only)
 
 
 def eligible_ids(ctx: Context) -> Iterator[str]:

@@ -30,6 +30,7 @@ from acctctl.domain import (
 
 if TYPE_CHECKING:
     from acctctl.rules import Candidates
+    from acctctl.store.listing_rows import ListingRow
 
 
 class StoreReader(Protocol):
@@ -74,6 +75,11 @@ class StoreReader(Protocol):
     def subscription_contracts(self) -> Iterator[tuple[str, str | None]]:
         """Every subscription's id and contract number (None for the new buying model),
         ordered by id and streamed."""
+        ...
+
+    def listing_rows(self, candidates: Candidates | None = None) -> Iterator[ListingRow]:
+        """``listing`` as plain rows (``store.listing_rows``): ``(id, product, seats,
+        plan, source)``, the source being the contract or the new-model subscription."""
         ...
 
     def subscriptions_of_contract(self, number: str) -> list[Subscription]:

@@ -44,6 +44,7 @@ from acctctl.store.invariants import (
     own_terms_only,
     partner_list,
 )
+from acctctl.store.listing_rows import ListingRow, rows_of
 from acctctl.store.recorded import RecordedWrites, check_time
 
 
@@ -128,6 +129,9 @@ class DocumentView(RecordedWrites):
     def subscription_contracts(self) -> Iterator[tuple[str, str | None]]:
         for subscription in self.subscriptions():
             yield subscription.id, subscription.contract
+
+    def listing_rows(self, candidates: Candidates | None = None) -> Iterator[ListingRow]:
+        return rows_of(self.listing(candidates))
 
     def subscription(self, id: str) -> Subscription | None:
         index = self._subscriptions.get(id)

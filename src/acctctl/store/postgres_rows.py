@@ -31,6 +31,7 @@ from acctctl.store.invariants import (
     partner_list,
     utc,
 )
+from acctctl.store.listing_rows import ListingRow, rows_of
 
 if TYPE_CHECKING:
     from psycopg import Connection
@@ -166,6 +167,9 @@ class PostgresRows:
             if len(rows) < _BATCH:
                 return
             after = rows[-1][0]
+
+    def listing_rows(self, candidates: Candidates | None = None) -> Iterator[ListingRow]:
+        return rows_of(self.listing(candidates))
 
     def candidate_contracts(self, candidates: Candidates) -> Iterator[domain.Contract]:
         return self._keyset(_CANDIDATE_CONTRACTS, _admitted(candidates), _contract)

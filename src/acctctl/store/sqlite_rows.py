@@ -17,6 +17,8 @@ from acctctl import domain
 from acctctl.errors import StoreError
 from acctctl.i18n import _
 from acctctl.rules import Candidates
+from acctctl.store import sqlite_listing
+from acctctl.store.listing_rows import ListingRow, rows_of
 from acctctl.store.sqlite_schema import (
     ACCOUNT,
     CHANGES,
@@ -205,6 +207,11 @@ class SqliteReader:
             self._db.execute("SELECT id, contract FROM subscriptions ORDER BY id")
         )
         return rows
+
+    def listing_rows(self, candidates: Candidates | None = None) -> Iterator[ListingRow]:
+        if candidates is None:
+            return sqlite_listing.listing_rows(self._db)
+        return rows_of(self.listing(candidates))
 
     def subscription(self, id: str) -> domain.Subscription | None:
         rows = self._db.execute(_SUBSCRIPTIONS + " WHERE s.id = ? ORDER BY p.position", (id,))
