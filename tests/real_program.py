@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from acctctl.document import document_to_json
+from acctctl.document_json import document_to_json
 from acctctl.domain import (
     Account,
     AccountDocument,

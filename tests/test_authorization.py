@@ -129,7 +129,7 @@ def expected_effect(path: str, before: dict[str, Any], after: dict[str, Any]) ->
 
 
 def exported_demo() -> dict[str, Any]:
-    from acctctl.document import document_to_json
+    from acctctl.document_json import document_to_json
 
     return document_to_json(demo_document(TODAY, NOW_MOMENT))
 

@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from acctctl.demo import demo_document
-from acctctl.document import document_to_json, parse_document
+from acctctl.document import parse_document
+from acctctl.document_json import document_to_json
 from acctctl.domain import AccountDocument, Change, Terms
 from acctctl.errors import DocumentError, UsageError
 from acctctl.rules import CODES, Facts, eligibility

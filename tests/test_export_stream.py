@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from acctctl.demo import demo_document
-from acctctl.document import document_to_json
 from acctctl.document_export import document_chunks
+from acctctl.document_json import document_to_json
 from acctctl.domain import AccountDocument, DocumentStream, Partner
 from acctctl.output import json_text, safe_json
 

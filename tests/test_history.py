@@ -20,7 +20,8 @@ import pytest
 from typer.testing import CliRunner
 
 from acctctl.cli.app import app
-from acctctl.document import document_to_json, parse_document
+from acctctl.document import parse_document
+from acctctl.document_json import document_to_json
 from acctctl.domain import AccountDocument
 from acctctl.history import GENESIS, event_hash, synthesize, verify
 from acctctl.store.base import Store

@@ -25,7 +25,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from acctctl.cli.app import app
-from acctctl.document import document_to_json, parse_document
+from acctctl.document import parse_document
+from acctctl.document_json import document_to_json
 from acctctl.errors import AcctctlError, DocumentError
 from acctctl.service import Context, replace_store
 from acctctl.store.base import Store

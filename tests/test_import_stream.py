@@ -16,9 +16,10 @@ from typer.testing import CliRunner
 
 from acctctl import json_stream
 from acctctl.cli.app import app
-from acctctl.document import document_to_json, parse_document
+from acctctl.document import parse_document
 from acctctl.document_import import read_document
 from acctctl.document_input import decode_json, read_problem
+from acctctl.document_json import document_to_json
 from acctctl.domain import AccountDocument, DocumentStream
 from acctctl.errors import DocumentError, UsageError
 from acctctl.history import synthesize

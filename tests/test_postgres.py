@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from acctctl.document import document_to_json
+from acctctl.document_json import document_to_json
 from acctctl.domain import AccountDocument, Partner, Subscription
 from acctctl.store.postgres import PostgresStore, redact_url
 from conftest import CADPRO, CLAIRE, PostgresDatabases

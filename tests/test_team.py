@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from acctctl.demo import CLAIRE, JULIE, THOMAS, demo_document
-from acctctl.document import document_to_json
+from acctctl.document_json import document_to_json
 from acctctl.store.postgres import PostgresStore
 from acctctl.store.postgres_schema import READABLE_TABLES
 from conftest import PostgresDatabases

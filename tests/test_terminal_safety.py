@@ -376,7 +376,7 @@ def test_inert_and_json_text_escape_every_dangerous_character() -> None:
 def test_import_refuses_control_characters_outright(tmp_path: Path) -> None:
     """The decision of document.py: an imported name with a control or bidi character is
     refused (exit 2, the place named), not escaped and stored."""
-    from acctctl.document import document_to_json
+    from acctctl.document_json import document_to_json
 
     env = environment(tmp_path / "home", str(tmp_path / "account.db"), user=CLAIRE)
     for text in (CSI, OSC_TITLE, BELL, C1, BIDI, FORGED, "\u2029", "\x00"):

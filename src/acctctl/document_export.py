@@ -15,13 +15,13 @@ from collections.abc import Callable, Iterable, Iterator
 from json.encoder import encode_basestring
 from typing import Any
 
-from acctctl.document import (
-    _subscription_to_json,
+from acctctl.document_json import (
     change_to_json,
     contract_to_json,
     event_to_json,
     notice_to_json,
     partner_to_json,
+    subscription_to_json,
     user_to_json,
 )
 from acctctl.domain import FORMAT, DocumentStream
@@ -91,7 +91,7 @@ def document_chunks(document: DocumentStream) -> Iterator[str]:
         ("users", map(user_to_json, document.users)),
         ("partners", map(partner_to_json, document.partners)),
         ("contracts", map(contract_to_json, document.contracts)),
-        ("subscriptions", map(_subscription_to_json, document.subscriptions)),
+        ("subscriptions", map(subscription_to_json, document.subscriptions)),
         ("notices", map(notice_to_json, document.notices)),
         ("changes", map(change_to_json, document.changes)),
     ]

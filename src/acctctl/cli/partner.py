@@ -180,7 +180,7 @@ def history(
     context = state(ctx).context()
     changes = service.history(context, parse_id(ident, _("id")) if ident is not None else None)
     if json_:
-        from acctctl.document import change_to_json
+        from acctctl.document_json import change_to_json
 
         print_json_array(change_to_json(c) for c in changes)
         return
@@ -219,7 +219,7 @@ def cancel(
             raise CancelledError(_("Cancelled; nothing was written."))
     cancelled = service.cancel_change(context, change_id)
     if json_:
-        from acctctl.document import change_to_json
+        from acctctl.document_json import change_to_json
 
         print_json(change_to_json(cancelled))
         return

@@ -23,8 +23,9 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from acctctl.document import document_to_json, parse_document
+from acctctl.document import parse_document
 from acctctl.document_input import UndecodableError, decode_json
+from acctctl.document_json import document_to_json
 from acctctl.domain import FORMAT, AccountDocument, DocumentStream
 from acctctl.errors import DocumentError, StoreError, StoreMissingError
 from acctctl.history import chain_of
