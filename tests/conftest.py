@@ -259,7 +259,7 @@ def postgres_server() -> str:
             psycopg.connect(url, connect_timeout=5).close()
             return url
         except Exception as exc:
-            from acctctl.store.postgres import connection_problem
+            from acctctl.store.postgres_errors import connection_problem
 
             problem = f"ACCTCTL_TEST_POSTGRES is set but unusable: {connection_problem(exc, url)}"
     if under_ci:

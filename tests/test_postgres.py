@@ -24,7 +24,8 @@ import pytest
 
 from acctctl.document_json import document_to_json
 from acctctl.domain import AccountDocument, Partner, Subscription
-from acctctl.store.postgres import PostgresStore, redact_url
+from acctctl.store.postgres import PostgresStore
+from acctctl.store.postgres_errors import redact_url
 from conftest import CADPRO, CLAIRE, PostgresDatabases
 
 NOW = "2026-11-26T12:00:00Z"
