@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from acctctl import domain
 from acctctl.domain import AccountDocument, DocumentStream, HistoryEvent
 from acctctl.history import chain_of
-from acctctl.store import postgres_functions
+from acctctl.store import postgres_functions, postgres_write_functions
 from acctctl.store.columns import Convert, Table
 from acctctl.store.invariants import change_number, utc
 
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 # The advisory lock key ("acctctl" in ASCII) held around every write transaction, and
 # around migrating and replacing the store: writers are serialised as on the other
 # back ends, and two first runs cannot race to create the schema.
-STORE_LOCK = postgres_functions.STORE_LOCK
+STORE_LOCK = postgres_write_functions.STORE_LOCK
 T = TypeVar("T")
 
 _V1 = (
