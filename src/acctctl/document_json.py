@@ -9,25 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from acctctl import domain
 from acctctl.document_fields import _utc
-from acctctl.domain import (
-    FORMAT,
-    AccountDocument,
-    Change,
-    Contract,
-    HistoryEvent,
-    Notice,
-    Partner,
-    Subscription,
-    User,
-)
 
 
-def user_to_json(u: User) -> dict[str, Any]:
+def user_to_json(u: domain.User) -> dict[str, Any]:
     return {"email": u.email, "name": u.name, "role": u.role}
 
 
-def partner_to_json(p: Partner) -> dict[str, Any]:
+def partner_to_json(p: domain.Partner) -> dict[str, Any]:
     return {
         "csn": p.csn,
         "name": p.name,
@@ -38,7 +28,7 @@ def partner_to_json(p: Partner) -> dict[str, Any]:
     }
 
 
-def contract_to_json(c: Contract) -> dict[str, Any]:
+def contract_to_json(c: domain.Contract) -> dict[str, Any]:
     return {
         "number": c.number,
         "manager": c.manager,
@@ -49,11 +39,11 @@ def contract_to_json(c: Contract) -> dict[str, Any]:
     }
 
 
-def notice_to_json(n: Notice) -> dict[str, Any]:
+def notice_to_json(n: domain.Notice) -> dict[str, Any]:
     return {"received": n.received.isoformat(), "partner": n.partner, "subject": n.subject}
 
 
-def subscription_to_json(subscription: Subscription) -> dict[str, Any]:
+def subscription_to_json(subscription: domain.Subscription) -> dict[str, Any]:
     value: dict[str, Any] = {
         "id": subscription.id,
         "product": subscription.product,
@@ -71,7 +61,7 @@ def subscription_to_json(subscription: Subscription) -> dict[str, Any]:
     return value
 
 
-def change_to_json(change: Change) -> dict[str, Any]:
+def change_to_json(change: domain.Change) -> dict[str, Any]:
     """A change as the document's ``changes`` entries write it (SPEC §7)."""
     value: dict[str, Any] = {"id": change.id}
     if change.contract is not None:
@@ -91,7 +81,7 @@ def change_to_json(change: Change) -> dict[str, Any]:
     return value
 
 
-def event_to_json(event: HistoryEvent) -> dict[str, Any]:
+def event_to_json(event: domain.HistoryEvent) -> dict[str, Any]:
     return {
         "event": event.event,
         "change": event.change,
@@ -101,7 +91,7 @@ def event_to_json(event: HistoryEvent) -> dict[str, Any]:
     }
 
 
-def document_to_json(document: AccountDocument) -> dict[str, Any]:
+def document_to_json(document: domain.AccountDocument) -> dict[str, Any]:
     """The JSON value of a document; parse_document(document_to_json(d)) == d. The
     ``history`` section is written only when there is one, so a document without a
     chain comes back as it was; ``last_change_number`` only when the changes' ids do not
@@ -117,9 +107,9 @@ def document_to_json(document: AccountDocument) -> dict[str, Any]:
     return value
 
 
-def _document_to_json(document: AccountDocument) -> dict[str, Any]:
+def _document_to_json(document: domain.AccountDocument) -> dict[str, Any]:
     return {
-        "format": FORMAT,
+        "format": domain.FORMAT,
         "account": {"csn": document.account.csn, "name": document.account.name},
         "users": [user_to_json(u) for u in document.users],
         "partners": [partner_to_json(p) for p in document.partners],

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from acctctl.flow.display import Display
 from acctctl.flow.prompter import Option, Prompter, ScriptedPrompter, Validator
-from acctctl.flow.runner import Display, Request, Runner, run_change
+from acctctl.flow.runner import Request, Runner, run_change
 
 __all__ = [
     "Display",

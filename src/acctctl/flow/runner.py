@@ -13,31 +13,33 @@ that failed.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
-from contextlib import AbstractContextManager, nullcontext, suppress
+from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from acctctl import service
 from acctctl.domain import Partner, User
 from acctctl.errors import AcctctlError, CancelledError, ExitCode, NotFoundError, StoreError
+from acctctl.flow.actions import ActionsMenu, openable, rejected, toward
+from acctctl.flow.answers import (
+    ANOTHER,
+    BACK,
+    CANCEL,
+    DONE,
+    FIND,
+    NEXT,
+    SUBMIT,
+    TYPE_ANOTHER,
+    Move,
+    Values,
+)
+from acctctl.flow.bulk import BatchGuard, BulkChange
+from acctctl.flow.display import Display
 from acctctl.flow.prompter import AS, CSN, IDS, REPLACE_ALL, YES, Option, Prompter, cancelled
 from acctctl.i18n import _, format_number, ngettext, pgettext
 from acctctl.ids import parse_csn, parse_id, typed_csn
-from acctctl.rules import Reason
-from acctctl.service import ChangePlan, ChangeResult, Context, SubscriptionDetail, SubscriptionView
-from acctctl.service.views import NoticeView
+from acctctl.service import ChangeResult, Context, SubscriptionView
 from acctctl.steps import Step, after, before, step
-
-Values = dict[str, object]
-"""What the steps collected so far for one subscription: csn, view, partner, result."""
-Move = Step | int | None
-"""Where a step leads: the next step to show, an exit code, or None (all done)."""
-
-# Answers of the step menus (values, never shown).
-UPDATE, DETAILS, AUTO_RENEW_OFF, CANCEL_PENDING = "update", "details", "auto-renew", "withdraw"
-OTHER, FIND, ANOTHER, NEXT, SUBMIT, DONE = "other", "find", "another", "next", "submit", "done"
-BACK, CANCEL, TYPE_ANOTHER = "back", "cancel", ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,68 +53,14 @@ class Request:
     dry_run: bool = False
 
 
-class BatchGuard(Protocol):
-    """What watches a bulk run (``cli.interruption.BulkRun``): a signal during a batch
-    waits for its end; every change written is counted, so an interrupted run says so."""
-
-    def working(self) -> AbstractContextManager[None]: ...
-    def written(self, change_id: str) -> None: ...
-
-
-class Display(Protocol):
-    """What each step shows: the wizard's screens, or ``Step N/8`` lines on stderr."""
-
-    def heading(self, at: Step) -> None: ...
-    def csn(self, at: Step, csn: str, given: bool, notices: Sequence[NoticeView]) -> None: ...
-    def notice(self, notice: NoticeView) -> str: ...
-    def signed_in(self, at: Step, user: User, ctx: Context) -> None: ...
-    def subscription(self, at: Step, view: SubscriptionView) -> None: ...
-    def rows(self, views: Sequence[SubscriptionView]) -> list[str]: ...
-    def found(self, at: Step, partner: Partner) -> None: ...
-    def announce(self, sub_id: str, partner: Partner) -> None:
-        """Steps 3 to 6 of one subscription of a bulk run (no screens: nobody answers)."""
-        ...
-
-    def reasons(self, reasons: Sequence[Reason]) -> str: ...
-    def actions(self, at: Step, view: SubscriptionView) -> None: ...
-    def details(self, detail: SubscriptionDetail) -> None: ...
-    def note(self, text: str, *, strong: bool = False) -> None: ...
-    def partner(self, at: Step, partner: Partner) -> None: ...
-    def review(self, at: Step, plan: ChangePlan, dry_run: bool) -> None: ...
-    def result(self, at: Step, result: ChangeResult, dry_run: bool) -> None: ...
-    def problem(self, subject: str, error: AcctctlError) -> None: ...
-
-
 def csn_problem(text: str) -> str | None:
     if typed_csn(text) is not None:
         return None
     return _("A partner's account number (CSN) is exactly 10 digits.")
 
 
-def toward(view: SubscriptionView, csn: str) -> SubscriptionView:
-    """The view as it stands for a change to ``csn``: a change already pending to that very
-    partner does not block (asking for it again is "unchanged", SPEC §3)."""
-    if view.pending is None or view.pending.to != csn:
-        return view
-    kept = tuple(r for r in view.reasons if r.code != "change-pending")
-    return dataclasses.replace(view, reasons=kept)
-
-
-def remedies(view: SubscriptionView) -> tuple[str, ...]:
-    """What the administrator can do here about what blocks ``view`` (empty: nothing)."""
-    if not view.reasons or any(r.code not in service.REMEDIES for r in view.reasons):
-        return ()
-    return tuple(service.REMEDIES[r.code] for r in view.reasons)
-
-
-def openable(view: SubscriptionView) -> bool:
-    """A row at step 3 that leads somewhere: eligible, or blocked only by what step 4 can
-    undo (automatic renewal, a pending change)."""
-    return view.eligible or bool(remedies(view))
-
-
 @dataclass
-class Runner:
+class Runner(ActionsMenu):
     ctx: Context
     prompter: Prompter
     display: Display
@@ -152,7 +100,15 @@ class Runner:
         targets: Iterable[str | None] = [None] if ids is None else ids
         several = not (isinstance(ids, list) and len(ids) <= 1)
         if several and ids is not None and not self.prompter.interactive:
-            return self._bulk(ids, self._lookup(csn))
+            bulk = BulkChange(
+                self.ctx,
+                self.display,
+                self._lookup(csn),
+                self.request.replace_all,
+                self.request.dry_run,
+                self.guard,
+            )
+            return bulk.run(ids)
         for target in targets:
             try:
                 code = self._one(target, csn)
@@ -166,68 +122,6 @@ class Runner:
             if code and not first_failure:
                 first_failure = code
         return first_failure
-
-    def _bulk(self, ids: Iterable[str], partner: Partner) -> int:
-        """Steps 3 to 8 for many subscriptions without prompts, with group commit: each
-        batch of ids is one transaction (each id in its savepoint, ``service.bulk``), its
-        results shown once committed. Nobody answers, so no step can go back: each id's
-        steps 3 to 6 are shown (the first of a batch before its transaction, which may
-        wait for another writer; the others with their result), then 7 and 8."""
-        first_failure = 0
-        for raw_batch in service.batches(ids):
-            with self.guard.working() if self.guard is not None else nullcontext():
-                first_failure = self._batch(raw_batch, partner, first_failure)
-        return first_failure
-
-    def _batch(self, raw_batch: Sequence[str], partner: Partner, first_failure: int) -> int:
-        """One batch: decided in one transaction, every change written counted, then each
-        result shown; the run's first failure so far."""
-        entries: list[str | ChangeResult] = []
-        for raw in raw_batch:
-            try:
-                entries.append(parse_id(raw, _("subscription id")))
-            except AcctctlError as error:
-                entries.append(service.error_result(raw[:80], error, error.exit_code))
-        sub_ids = [e for e in entries if isinstance(e, str)]
-        first = next((i for i, e in enumerate(entries) if isinstance(e, str)), -1)
-        if first >= 0:
-            self.display.announce(sub_ids[0], partner)
-        decided = self._decide_batch(sub_ids, partner)
-        for done in decided:  # committed: counted before any is shown
-            if done.status == "submitted" and done.change is not None and self.guard:
-                self.guard.written(done.change.id)
-        results = iter(decided)
-        for index, entry in enumerate(entries):
-            if isinstance(entry, str):
-                if index != first:
-                    self.display.announce(entry, partner)
-                result = next(results)
-            else:
-                result = entry
-            self.display.result(step("change"), result, self.request.dry_run)
-            if result.exit_code and not first_failure:
-                first_failure = result.exit_code
-        return first_failure
-
-    def _decide_batch(self, sub_ids: list[str], partner: Partner) -> list[ChangeResult]:
-        if not sub_ids:
-            return []
-        if not self.request.dry_run:
-            return service.change_batch(
-                self.ctx, sub_ids, partner, replace_all=self.request.replace_all
-            )
-        results = []
-        for sub_id in sub_ids:
-            try:
-                plan = service.plan_change(
-                    self.ctx, sub_id, partner, replace_all=self.request.replace_all
-                )
-                results.append(plan.result())
-            except StoreError:
-                raise
-            except AcctctlError as error:
-                results.append(service.error_result(sub_id, error, error.exit_code))
-        return results
 
     def _one(self, target: str | None, csn: str) -> int:
         """Steps 3 to 8 for one subscription, going back and forth as answered."""
@@ -268,7 +162,7 @@ class Runner:
             view = toward(service.show_subscription(self.ctx, sub_id).view, csn)
             self.display.subscription(at, view)
             if self.prompter.interactive and not openable(view):
-                self.display.result(step("change"), _rejected(view), self.request.dry_run)
+                self.display.result(step("change"), rejected(view), self.request.dry_run)
                 return view.reasons[0].exit_code
             values["view"] = view
             return after(at)
@@ -292,90 +186,6 @@ class Runner:
         )
         values["view"] = next(v for v in views if v.subscription.id == chosen)
         return after(at)
-
-    # --- 4. the Actions menu ----------------------------------------------------------------
-
-    def _action(self, at: Step, target: str | None, values: Values) -> Move:
-        view = values["view"]
-        assert isinstance(view, SubscriptionView)
-        self.display.actions(at, view)
-        if not self.prompter.interactive:
-            return after(at)  # a script chooses Update; the rules decide at step 7
-        while True:
-            fixes = remedies(view)
-            options: list[Option[str]] = []
-            if view.pending is not None:
-                options.append(Option(_("View details"), DETAILS))
-                options.append(Option(_("Cancel the pending change"), CANCEL_PENDING))
-                default = DETAILS
-            else:
-                blocked = self.display.reasons(view.reasons) or None
-                options.append(Option(_("Update reseller information"), UPDATE, blocked))
-                if "turn-auto-renew-off" in fixes:
-                    options.append(Option(_("Turn off automatic renewal"), AUTO_RENEW_OFF))
-                options.append(Option(_("View details"), DETAILS))
-                default = UPDATE if view.eligible else DETAILS
-                if "turn-auto-renew-off" in fixes:
-                    default = AUTO_RENEW_OFF
-            if target is None:
-                options.append(Option(_("Choose another subscription"), OTHER))
-            options.append(Option(_("Cancel"), CANCEL))
-            action = self.prompter.select(_("Actions:"), options, default=default, flag=YES)
-            if action == UPDATE:
-                values["ask"] = False
-                return after(at)
-            if action == OTHER:
-                return before(at)
-            if action == CANCEL:
-                raise cancelled()
-            if action == DETAILS:
-                self.display.details(service.show_subscription(self.ctx, view.subscription.id))
-            elif action == AUTO_RENEW_OFF:
-                view = self._auto_renew_off(view, str(values["csn"]))
-            elif action == CANCEL_PENDING:
-                view = self._withdraw(view, str(values["csn"]))
-            values["view"] = view
-
-    def _auto_renew_off(self, view: SubscriptionView, csn: str) -> SubscriptionView:
-        holder = view.holder
-        if not self.prompter.confirm(
-            _(
-                "Turn automatic renewal OFF for {holder}? This is written now, "
-                "whatever you decide later."
-            ).format(holder=holder),
-            default=True,
-            flag=YES,
-        ):
-            return view
-        fresh, changed = service.set_auto_renew(self.ctx, view.subscription.id, False)
-        if changed:
-            self.written.append(
-                _("automatic renewal turned off for {holder}").format(holder=holder)
-            )
-        self.display.note(_("Automatic renewal is now off for {holder}.").format(holder=holder))
-        fresh = toward(fresh, csn)
-        self.display.actions(step("action"), fresh)
-        return fresh
-
-    def _withdraw(self, view: SubscriptionView, csn: str) -> SubscriptionView:
-        pending = view.pending
-        assert pending is not None
-        if not self.prompter.confirm(
-            _("Withdraw change {id} ({holder} → {to})?").format(
-                id=pending.id, holder=pending.holder, to=view.name(pending.to)
-            ),
-            default=False,
-            flag=YES,
-        ):
-            return view
-        service.cancel_change(self.ctx, pending.id)
-        self.written.append(_("change {id} cancelled").format(id=pending.id))
-        self.display.note(
-            _("Change {id} is cancelled; the contract keeps its partners.").format(id=pending.id)
-        )
-        fresh = toward(service.show_subscription(self.ctx, view.subscription.id).view, csn)
-        self.display.actions(step("action"), fresh)
-        return fresh
 
     # --- 5. enter the account number and Find ------------------------------------------------
 
@@ -530,16 +340,6 @@ class Runner:
                     flag=YES,
                 )
         return result.exit_code
-
-
-def _rejected(view: SubscriptionView) -> ChangeResult:
-    return ChangeResult(
-        subscription=view.subscription.id,
-        status="rejected",
-        contract=view.subscription.contract,
-        reasons=list(view.reasons),
-        exit_code=view.reasons[0].exit_code,
-    )
 
 
 def _user(user: User) -> str:
