@@ -8,7 +8,7 @@ in a pipe: English names, ISO dates in UTC and rule codes, whatever the language
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -16,7 +16,7 @@ from acctctl import piped_cards
 from acctctl.i18n import N_, _, format_date, format_number
 from acctctl.local_time import days_left, local_time, moment
 from acctctl.output import card, inert, out
-from acctctl.tables import Column, glue
+from acctctl.tables import Column, date_column, glue
 
 if TYPE_CHECKING:
     from acctctl.domain import Change
@@ -54,6 +54,15 @@ def reason_label(code: str) -> str:
 
 def reason_labels(reasons: Iterable[Reason]) -> str:
     return ", ".join(reason_label(r.code) for r in reasons)
+
+
+def _moment_column(
+    name: str, label: str, at: Callable[[Change], datetime], *, keep: int | None = None
+) -> Column[Change]:
+    """A moment: in the reader's time zone for a person, ISO 8601 UTC in a pipe."""
+    return Column(
+        name, label, lambda c: local_time(at(c)), lambda c: _iso(at(c)), whole=True, keep=keep
+    )
 
 
 def _iso(value: datetime) -> str:
@@ -104,14 +113,7 @@ def subscription_columns(now: datetime) -> list[Column[SubscriptionView]]:
             keep=20,
             justify="right",
         ),
-        Column(
-            "Term end",
-            _("Term end"),
-            lambda v: format_date(v.terms.term_end),
-            lambda v: v.terms.term_end.isoformat(),
-            whole=True,
-            keep=80,
-        ),
+        date_column("Term end", _("Term end"), lambda v: v.terms.term_end, keep=80),
         Column(
             "Days left",
             _("Days left"),
@@ -196,21 +198,8 @@ def change_columns(names: dict[str, str], now: datetime) -> list[Column[Change]]
         Column("From", _("From"), str, lambda c: ",".join(c.from_), shown="pipe"),
         Column("To", _("To"), str, lambda c: c.to, shown="pipe"),
         Column("By", _("By"), lambda c: c.by, lambda c: c.by, whole=True, keep=30),
-        Column(
-            "Submitted",
-            _("Submitted"),
-            lambda c: local_time(c.submitted_at),
-            lambda c: _iso(c.submitted_at),
-            whole=True,
-            keep=40,
-        ),
-        Column(
-            "Effective",
-            _("Effective"),
-            lambda c: local_time(c.effective_at),
-            lambda c: _iso(c.effective_at),
-            whole=True,
-        ),
+        _moment_column("Submitted", _("Submitted"), lambda c: c.submitted_at, keep=40),
+        _moment_column("Effective", _("Effective"), lambda c: c.effective_at),
         Column("Status", _("Status"), lambda c: _(c.status), lambda c: c.status, whole=True),
     ]
 

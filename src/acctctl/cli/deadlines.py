@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,7 +11,7 @@ from acctctl.cli import export_input
 from acctctl.cli.app import state
 from acctctl.i18n import _, format_date, format_number, ngettext
 from acctctl.output import err, inert, print_json_array, table
-from acctctl.tables import Column
+from acctctl.tables import Column, date_column
 
 if TYPE_CHECKING:
     from acctctl.service.deadlines import Deadline
@@ -84,10 +83,6 @@ def _before_that(deadline: Deadline) -> str:
     return "; ".join(step.message for step in deadline.first)
 
 
-def _iso_or_empty(day: date | None) -> str:
-    return day.isoformat() if day is not None else ""
-
-
 def deadline_columns() -> list[Column[Deadline]]:
     """Human: sentences and the language's dates; piped: ISO dates and codes (SPEC §8)."""
     return [
@@ -99,30 +94,10 @@ def deadline_columns() -> list[Column[Deadline]]:
             lambda d: ", ".join(d.products),
             keep=30,
         ),
-        Column(
-            "Term end",
-            _("Term end"),
-            lambda d: format_date(d.term_end),
-            lambda d: d.term_end.isoformat(),
-            whole=True,
-            keep=40,
-        ),
-        Column(
-            "Last day",
-            _("Last day"),
-            lambda d: format_date(d.last_day),
-            lambda d: d.last_day.isoformat(),
-            whole=True,
-        ),
+        date_column("Term end", _("Term end"), lambda d: d.term_end, keep=40),
+        date_column("Last day", _("Last day"), lambda d: d.last_day),
         Column("Days left", _("Days left"), _days, lambda d: str(d.days_left), keep=70),
-        Column(
-            "Locked since",
-            _("Locked since"),
-            lambda d: format_date(d.locked_since) if d.locked_since else "",
-            lambda d: _iso_or_empty(d.locked_since),
-            whole=True,
-            keep=60,
-        ),
+        date_column("Locked since", _("Locked since"), lambda d: d.locked_since, keep=60),
         Column(
             "Before that",
             _("Before that"),

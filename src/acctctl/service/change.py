@@ -227,18 +227,10 @@ def submit(ctx: Context, plan: ChangePlan) -> ChangeResult:
     A plan that is no longer allowed comes back rejected (or unchanged) with nothing
     written; one whose contract changed partners since it was reviewed is refused, so
     nobody submits a change they did not see."""
-    return _submit(ctx, plan.subscription, plan.partner, plan.replace_all, plan.before)
-
-
-def _submit(
-    ctx: Context,
-    sub_id: str,
-    partner: Partner,
-    replace_all: bool,
-    reviewed: tuple[str, ...] | None,
-) -> ChangeResult:
     with ctx.store.write() as writer:
-        return _decide_and_write(writer, ctx, sub_id, partner, replace_all, reviewed)
+        return _decide_and_write(
+            writer, ctx, plan.subscription, plan.partner, plan.replace_all, plan.before
+        )
 
 
 def _decide_and_write(
@@ -284,7 +276,8 @@ def change_partner(
     that decides and writes (the bulk path: one transaction per subscription)."""
     if dry_run:
         return plan_change(ctx, sub_id, partner, replace_all=replace_all).result()
-    return _submit(ctx, sub_id, partner, replace_all, None)
+    with ctx.store.write() as writer:
+        return _decide_and_write(writer, ctx, sub_id, partner, replace_all, None)
 
 
 def error_result(sub_id: str, error: Exception, exit_code: int) -> ChangeResult:
