@@ -69,9 +69,32 @@ def acctctl(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]
     )
 
 
+# A command longer than the screen, set apart on lines of its own (acctctl.wrapping).
+SET_APART = re.compile(r"^[ \t]*(acctctl (?:[^\n`]* \\\n)*[^\n`]*)$", re.M)
+
+
 def runnable_hints(text: str) -> list[str]:
-    found = HINT.findall(" ".join(text.split()))  # a wrapped message is one line again
-    return [h for h in found if not PLACEHOLDER.search(h)]
+    """The commands ``text`` tells to run, as printed: in backticks (a message wrapped at
+    spaces is one line again), or set apart on lines ending with ``\\`` (kept as they
+    are: the shell joins them, as it would for the person who pastes them)."""
+    text = text.replace("\r\n", "\n")
+    apart: list[str] = []
+
+    def placeholder(match: re.Match[str]) -> str:
+        apart.append(match.group(1))
+        return f"`acctctl #{len(apart) - 1}`"
+
+    text = SET_APART.sub(placeholder, text)
+    found = [
+        apart[int(h[len("acctctl #") :])] if h.startswith("acctctl #") else h
+        for h in HINT.findall(" ".join(text.split()))  # a wrapped message is one line again
+    ]
+    return [h for h in found if not PLACEHOLDER.search(joined(h))]
+
+
+def joined(command: str) -> str:
+    """``command`` on one line, as the shell reads its continuation lines."""
+    return re.sub(r" \\\n\s*", " ", command)
 
 
 def run_as_printed(env: dict[str, str], hint: str) -> tuple[int, str]:
@@ -197,16 +220,17 @@ def test_global_options_after_the_subcommand_reach_the_store(
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("width", [60, 100])
 def test_the_wizard_follow_and_withdraw_hints_point_at_the_same_store(
-    world: tuple[dict[str, str], str],
+    world: tuple[dict[str, str], str], width: int
 ) -> None:
     env, store = world
     assert acctctl(env, "store", "init", "--demo", "--store", store).returncode == 0
     child = pexpect.spawn(
         sys.executable,
         ["-m", "acctctl", "partner", "change", "--store", store, "--as", CLAIRE],
-        env={**env, "COLUMNS": "100"},
-        dimensions=(60, 100),
+        env={**env, "COLUMNS": str(width)},
+        dimensions=(60, width),
         encoding="utf-8",
         timeout=60,
     )
@@ -228,7 +252,9 @@ def test_the_wizard_follow_and_withdraw_hints_point_at_the_same_store(
     child.close()
     assert child.exitstatus == 0, child.before
     printed = runnable_hints(re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.getvalue()))
-    assert printed == [
+    if width == 60:  # longer than the screen: set apart, broken between arguments
+        assert all(" \\\n" in hint for hint in printed), printed
+    assert [joined(hint) for hint in printed] == [
         f"acctctl partner history 72000000001 --store '{store}' --as {CLAIRE}",
         f"acctctl partner cancel CHG-000001 --store '{store}' --as {CLAIRE}",
     ]

@@ -13,7 +13,6 @@ import json
 import os
 import re
 import sys
-import textwrap
 from collections.abc import Iterable, Sequence
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
@@ -109,31 +108,12 @@ def console(stream: IO[str] | None = None, *, width: int | None = None) -> Conso
     )
 
 
-_COMMAND = re.compile(r"`[^`]+`")
-
-
 def fit_message(text: str, width: int, indent: str = "  ") -> str:
-    """``text`` wrapped at spaces to ``width`` columns: a command in backticks, a glued
-    value (``tables.glue``) and any word longer than the line stay whole — a pasted
-    command must be the command; the lines after the first are indented."""
-    from acctctl.tables import cell_width, glue, unglue
+    """``text`` wrapped at spaces to ``width`` columns; a command in backticks stays whole,
+    or is broken between arguments with shell continuations (``wrapping``)."""
+    from acctctl.wrapping import fit_message as fit
 
-    lines: list[str] = []
-    for line in text.split("\n"):
-        if cell_width(line) <= width:
-            lines.append(unglue(line))
-            continue
-        protected = _COMMAND.sub(lambda match: glue(match.group()), line)
-        lead = line[: len(line) - len(line.lstrip(" "))]
-        wrapped = textwrap.wrap(
-            protected,
-            width=max(width, 20),
-            subsequent_indent=lead + indent,
-            break_long_words=False,
-            break_on_hyphens=False,
-        )
-        lines.extend(unglue(piece) for piece in wrapped or [""])
-    return "\n".join(lines)
+    return fit(text, width, indent)
 
 
 def _fitted(text: str, stream: IO[str]) -> str:
@@ -233,7 +213,7 @@ def table(
     remaining = iter(records)
     rows = list(itertools.islice(remaining, TABLE_SAMPLE))
     if not rows and empty:
-        console(stream).print(empty)
+        stream.write(_fitted(empty, stream) + "\n")  # a command in it stays pasteable
         return
     layout = tables.plan(columns, rows, tables.terminal_width(stream))
     with paged(stream, enabled=not human) as target:
