@@ -67,6 +67,18 @@ def test_a_listing_imports_its_group_and_the_views_only(home_env: dict[str, str]
     assert loaded & {"acctctl.service.change", "acctctl.service.admin"} == set()
     if sys.platform == "linux":
         assert "platformdirs" not in loaded
+    # Nor what drawing, writing and hashing need, nor the store protocols (annotations).
+    assert (
+        loaded
+        & {
+            "acctctl.tables",
+            "acctctl.presentation",
+            "acctctl.store.sqlite_writes",
+            "acctctl.store.base",
+            "hashlib",
+        }
+        == set()
+    )
 
 
 def test_partner_lookup_imports_its_group_only(home_env: dict[str, str]) -> None:
@@ -98,3 +110,51 @@ def test_the_whole_app_is_there_for_tools() -> None:
 
     assert {g.name for g in app.registered_groups} == {"subs", "partner", "store", "config"}
     assert all(g.typer_instance.registered_commands for g in app.registered_groups)
+
+
+def test_only_the_command_that_runs_is_built() -> None:
+    """`subs list …` builds the subs group with its `list` command alone; a word the group
+    does not know, or an option before the command, gets the whole group."""
+    from acctctl.cli.app import _only_group
+
+    def commands(args: list[str]) -> set[str]:
+        (subs,) = [g for g in _only_group(args).registered_groups if g.name == "subs"]
+        assert subs.typer_instance is not None
+        return {c.name or "" for c in subs.typer_instance.registered_commands}
+
+    assert commands(["subs", "list", "--json"]) == {"list"}
+    assert commands(["--store", "x.db", "subs", "--as", "a@b.example", "show", "1"]) == {"show"}
+    whole = commands(["subs"])
+    assert {"list", "show", "deadlines"} <= whole
+    assert commands(["subs", "lst"]) == whole
+    assert commands(["subs", "--help", "list"]) == whole
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["subs", "list", "--help"],
+        ["subs", "list", "--bogus"],
+        ["subs", "lst"],
+        ["subs", "--help", "list"],
+        ["partner", "change", "--help"],
+        ["subs", "show"],
+        ["store", "import"],
+        ["--lang", "fr", "subs", "list", "--help"],
+    ],
+)
+def test_building_one_command_changes_nothing_said(
+    args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Help, usage errors and suggestions read the same as with the whole application."""
+    from acctctl.cli import app as cli
+    from acctctl.i18n import set_language
+
+    said = []
+    for build in (cli._only_group, lambda _args: cli._app_with([g for g, _m, _h in cli._GROUPS])):
+        monkeypatch.setattr(cli, "_only_group", build)
+        code = cli.main(list(args))
+        said.append((code, *capsys.readouterr()))
+    set_language("en")
+    assert said[0] == said[1]
+    assert ": acctctl" in said[0][1] + said[0][2]  # Usage: / Utilisation :

@@ -140,6 +140,8 @@ def unset(key: str, path: Path | None = None) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
+    """The settings in effect: each from a flag, the environment, the config file or the default."""
+
     store: str
     user: str | None
     lang: str | None

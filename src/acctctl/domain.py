@@ -29,12 +29,16 @@ FORMAT = "acctctl/1"
 
 @dataclass(frozen=True, slots=True)
 class Account:
+    """The customer account: its number (CSN) and name."""
+
     csn: str
     name: str
 
 
 @dataclass(frozen=True, slots=True)
 class User:
+    """A user of the account and their role."""
+
     email: str
     name: str
     role: Role
@@ -42,6 +46,8 @@ class User:
 
 @dataclass(frozen=True, slots=True)
 class Partner:
+    """A reseller, found by its account number (CSN)."""
+
     csn: str
     name: str
     city: str

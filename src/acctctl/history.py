@@ -20,7 +20,6 @@ note it and see later that the history still leads to it.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 
@@ -66,6 +65,8 @@ def event_hash(
     else:
         fields += [None] * 7
     text = "".join(_field(value) for value in fields)
+    import hashlib  # here: reading a store (a listing) never hashes, and hashlib is 2 ms
+
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

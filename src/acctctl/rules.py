@@ -38,6 +38,8 @@ same for every subscription of a contract, so a listing works them out once per 
 
 @dataclass(frozen=True, slots=True)
 class Reason:
+    """A rule that blocks a change: its stable code and the sentence saying why and what to do."""
+
     code: str
     message: str
 

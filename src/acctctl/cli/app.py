@@ -237,15 +237,31 @@ _GROUPS = (
 )
 
 
-def _app_with(real: Collection[str]) -> typer.Typer:
+def _app_with(real: Collection[str], command: str | None = None) -> typer.Typer:
     """The root command with every group: those named in ``real`` imported and whole, the
-    others as their name and help only (what the root's `--help` shows of them)."""
+    others as their name and help only (what the root's `--help` shows of them). With
+    ``command``, the group in ``real`` holds only that command (``_with_only``)."""
     built = copy.copy(_root)
     built.registered_groups = []  # the copy's own list: `_root` stays without groups
     for name, module, help in _GROUPS:
         group = importlib.import_module(module).app if name in real else typer.Typer()
+        if command is not None and name in real:
+            group = _with_only(group, command)
         built.add_typer(group, name=name, help=help)
     return built
+
+
+def _with_only(group: typer.Typer, name: str) -> typer.Typer:
+    """``group`` holding only its command ``name``: Typer builds (signature, type hints,
+    Click parameters) every command of a group at each start, and a command line runs
+    one. The whole group when it has no command registered under that exact name (Click
+    then says so, with its suggestions)."""
+    chosen = [info for info in group.registered_commands if info.name == name]
+    if len(chosen) != 1 or group.registered_groups:
+        return group
+    only = copy.copy(group)
+    only.registered_commands = chosen  # the copy's own list: the group stays whole
+    return only
 
 
 def __getattr__(name: str) -> Any:
@@ -283,12 +299,14 @@ _ROOT_OPTIONS_WITH_VALUE = ("--store", "--as", "--lang")
 
 
 def _only_group(args: list[str]) -> typer.Typer:
-    """The application for this command line: only the group it runs is imported and
-    built (Typer builds every command it holds at each start, and each group's module
-    imports its own dependencies). Shell completion gets every group whole."""
+    """The application for this command line: only the group it runs is imported, and
+    only the command it runs is built (Typer builds every command it holds at each
+    start, and each group's module imports its own dependencies). Shell completion gets
+    every group whole; `GROUP --help …` and a word the group does not know, the group."""
     if "_ACCTCTL_COMPLETE" in os.environ:
         return _app_with({group for group, _module, _help in _GROUPS})
     value_follows = False
+    named = None  # the group the command line names
     for arg in args:
         if value_follows:
             value_follows = False
@@ -297,12 +315,16 @@ def _only_group(args: list[str]) -> typer.Typer:
         elif arg == "--":  # what follows is not an option: let Click decide with every group
             return _app_with({group for group, _module, _help in _GROUPS})
         elif arg.startswith("-"):  # --help, --version, --store=…, completion options
+            if named is not None:  # `subs --help list` shows the group: all of it
+                return _app_with({named})
             continue
-        else:
+        elif named is None:
             # The first word that is not an option names the group (or nothing we know:
             # Click then says so, with every group's name in its help).
-            return _app_with({arg})
-    return _app_with(())
+            named = arg
+        else:
+            return _app_with({named}, command=arg)  # the second, the group's command
+    return _app_with(() if named is None else {named})
 
 
 def _value_options(command: Any) -> set[str]:

@@ -11,10 +11,10 @@ from acctctl.cli import export_input
 from acctctl.cli.app import state
 from acctctl.i18n import _, format_date, format_number, ngettext
 from acctctl.output import err, inert, print_json_array, table
-from acctctl.tables import Column, date_column
 
 if TYPE_CHECKING:
     from acctctl.service.deadlines import Deadline
+    from acctctl.tables import Column
 
 ALARM_DAYS_BEFORE = 14
 
@@ -85,6 +85,8 @@ def _before_that(deadline: Deadline) -> str:
 
 def deadline_columns() -> list[Column[Deadline]]:
     """Human: sentences and the language's dates; piped: ISO dates and codes (SPEC §8)."""
+    from acctctl.tables import Column, date_column  # drawing only, not at registration
+
     return [
         Column("Contract", _("Contract"), lambda d: d.contract, lambda d: d.contract, whole=True),
         Column(

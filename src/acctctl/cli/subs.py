@@ -23,12 +23,6 @@ from acctctl.output import (
     print_json_array_text,
     table,
 )
-from acctctl.presentation import (
-    contract_json,
-    render_contract,
-    render_detail,
-    subscription_columns,
-)
 
 if TYPE_CHECKING:
     from acctctl.rules import Reason
@@ -99,8 +93,10 @@ def list_(
     elif ids:
         print_ids(view.subscription.id for view in views)  # a tampered id made inert
     else:
+        from acctctl import presentation  # drawing only: a JSON listing does not import it
+
         table(
-            subscription_columns(now),
+            presentation.subscription_columns(now),
             views,
             title=_("Subscriptions and Contracts"),
             empty=_("No subscription to show.")
@@ -155,7 +151,7 @@ def show(
     """One subscription in full: contract, its other subscriptions, partners, support
     level, pending change, and every rule that blocks a change. Given a contract number:
     the contract and all its subscriptions."""
-    from acctctl import service
+    from acctctl import presentation, service
     from acctctl.errors import NotFoundError
 
     ident = parse_id(sub_id, _("subscription id"))
@@ -168,7 +164,7 @@ def show(
         if json_:
             print_json(detail.to_json())
             return
-        render_detail(detail, now)
+        presentation.render_detail(detail, now)
         return
     context = state(ctx).context()
     try:
@@ -179,14 +175,14 @@ def show(
         except NotFoundError:
             raise missing from None
         if json_:
-            print_json(contract_json(views))
+            print_json(presentation.contract_json(views))
             return
-        render_contract(views, context.now)
+        presentation.render_contract(views, context.now)
         return
     if json_:
         print_json(detail.to_json())
         return
-    render_detail(detail, context.now)
+    presentation.render_detail(detail, context.now)
 
 
 @app.command("auto-renew", short_help=N_("Turn a contract's automatic renewal on or off."))

@@ -193,6 +193,8 @@ class Identity:
 
 @dataclass(frozen=True, slots=True)
 class Member:
+    """A team member: a PostgreSQL login and the account user it acts as."""
+
     login: str
     email: str
 

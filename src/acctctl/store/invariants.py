@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from acctctl.domain import (
     AccountDocument,
@@ -29,7 +30,9 @@ from acctctl.errors import (
 )
 from acctctl.hints import command
 from acctctl.i18n import _
-from acctctl.store.base import StoreReader
+
+if TYPE_CHECKING:  # annotations only: the protocols cost 1 ms to build at each start
+    from acctctl.store.base import StoreReader
 
 _CHANGE_ID = re.compile(r"CHG-([0-9]+)")
 

@@ -15,11 +15,11 @@ import stat
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from acctctl.domain import AccountDocument, DocumentStream
 from acctctl.errors import StoreError, StoreMissingError
 from acctctl.i18n import _
-from acctctl.store.base import StoreReader, StoreWriter
 from acctctl.store.files import create_private_file, ensure_private_dir, open_regular
 from acctctl.store.invariants import (
     store_corrupt,
@@ -37,7 +37,9 @@ from acctctl.store.sqlite_schema import (
     migrate,
     user_version,
 )
-from acctctl.store.sqlite_writes import SqliteWriter
+
+if TYPE_CHECKING:  # annotations only: the protocols cost 1 ms to build at each start
+    from acctctl.store.base import StoreReader, StoreWriter
 
 _MAGIC = b"SQLite format 3\x00"
 _NEARLY_FULL = 256 * 1024  # bytes: less than a few WAL frames' worth is "full"
@@ -86,6 +88,8 @@ class SqliteStore:
 
     @contextmanager
     def write(self) -> Iterator[StoreWriter]:
+        from acctctl.store.sqlite_writes import SqliteWriter  # a listing never writes
+
         with self._errors(), self._connection() as connection, self._transaction(connection):
             yield SqliteWriter(connection)
 
