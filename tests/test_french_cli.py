@@ -338,3 +338,34 @@ def test_piped_config_show_names_its_sources_in_english(
     assert lines[0] == "Key\tValue\tSource"
     assert "lang\tfr\tenvironment (LANG)" in lines
     assert "propagation_minutes\t60\tdefault" in lines
+
+
+# --- partner change --yes: the result line ---------------------------------------------
+
+
+def test_the_yes_result_says_why_in_words_at_a_terminal_and_in_codes_in_a_pipe(
+    acctctl: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert acctctl("store", "init", "--demo")[0] == 0
+    change = ("partner", "change", "72000000004", "--csn", "5550002222", "--yes", "--lang", "fr")
+    code, piped, _err = acctctl(*change, "--as", "claire@dupont.example")
+    assert code == 3 and piped == "72000000004\trejected\tauto-renew\n"
+    monkeypatch.setattr("acctctl.cli.change_lines.is_terminal", lambda stream: True)
+    code, shown, said = acctctl(*change, "--as", "claire@dupont.example")
+    assert code == 3 and shown == "72000000004\trefusée\trenouv. auto activé\n"
+    assert f"non soumise{NNBSP}: renouv. auto activé" in said
+    assert f"72000000004{NNBSP}: renouv. auto activé{NNBSP}: Le renouvellement" in said
+    assert "auto-renew" not in said.replace("subs auto-renew", "")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_yes_step_8_line_says_when_once(acctctl: Run, lang: str) -> None:
+    assert acctctl("store", "init", "--demo")[0] == 0
+    code, _out, said = acctctl(
+        "partner", "change", "72000000001", "--csn", "5550002222", "--yes",
+        "--as", "claire@dupont.example", "--lang", lang,
+    )  # fmt: skip
+    assert code == 0
+    last = said.strip().splitlines()[-1]
+    assert last.startswith(("Step 8/8", "Étape 8/8")), said
+    assert last.count("(") == 1 and not re.search(r"\bmin\b", last), last

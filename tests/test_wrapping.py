@@ -113,3 +113,24 @@ def test_a_command_that_fits_stays_on_one_line_in_backticks() -> None:
 def test_what_is_not_a_shell_command_is_left_whole() -> None:
     message = "Type `it's` " + "x" * 70
     assert "it's" in fit_message(message, 40)
+
+
+def test_a_result_line_at_a_terminal_counts_its_tab_stops(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`partner change --yes` at 60 columns: the tabs take the terminal to column 40, so
+    the time went past the edge and was cut by the terminal."""
+    import io
+
+    from acctctl import output
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setenv("COLUMNS", "60")
+    monkeypatch.setattr(output.sys, "stdout", Terminal())
+    output.out("72000000001\tsoumise\tCHG-000001\t2026-12-01T08:42:39+00:00")
+    lines = output.sys.stdout.getvalue().splitlines()
+    assert all(len(line) <= 60 for line in lines), lines
+    assert any(line.strip() == "2026-12-01T08:42:39+00:00" for line in lines), lines

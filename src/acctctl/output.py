@@ -117,15 +117,16 @@ def fit_message(text: str, width: int, indent: str = "  ") -> str:
 
 
 def _fitted(text: str, stream: IO[str]) -> str:
-    """At a terminal, wrapped to its width (the terminal itself would cut words and ids);
-    in a pipe or a log, one line per message."""
+    """At a terminal, wrapped to its width (the terminal itself would cut words and ids;
+    its tab stops are counted: a result line's time must not run past the edge); in a
+    pipe or a log, one line per message, tabs kept."""
     if not is_terminal(stream):
         from acctctl.tables import unglue
 
         return unglue(text)
     from acctctl.tables import terminal_width
 
-    return fit_message(text, terminal_width(stream))
+    return fit_message(text.expandtabs(), terminal_width(stream))
 
 
 def out(text: str = "") -> None:

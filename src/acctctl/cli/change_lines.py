@@ -8,12 +8,14 @@ bar stands for them (``quiet``).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
+from typing import IO
 
 from acctctl.domain import Partner, User
 from acctctl.errors import AcctctlError
 from acctctl.i18n import _, pgettext
-from acctctl.local_time import moment
+from acctctl.local_time import local_time
 from acctctl.output import err, inert, is_terminal, out, print_json_line
 from acctctl.rules import Reason
 from acctctl.service import (
@@ -32,8 +34,6 @@ from acctctl.steps import Step, shown_within, step
 def status_word(status: str) -> str:
     """A result's status as a person reads it (« soumise », « refusée »…): the code
     itself when standard output is not a terminal (the piped contract, SPEC §8)."""
-    import sys
-
     if not is_terminal(sys.stdout):
         return status
     words = {
@@ -44,6 +44,24 @@ def status_word(status: str) -> str:
         "error": pgettext("result", "error"),
     }
     return words.get(status, status)
+
+
+def why_not(reasons: Sequence[Reason], stream: IO[str]) -> str:
+    """Why a change was rejected: the rules' short labels for a person at a terminal
+    ("auto-renew on"), their codes in a pipe or a log (``auto-renew``)."""
+    if is_terminal(stream):
+        from acctctl.presentation import reason_labels
+
+        return reason_labels(reasons)
+    return ",".join(r.code for r in reasons)
+
+
+def reason_heading(reason: Reason, stream: IO[str]) -> str:
+    if is_terminal(stream):
+        from acctctl.presentation import reason_label
+
+        return reason_label(reason.code)
+    return reason.code
 
 
 class StepLines:
@@ -130,7 +148,8 @@ class StepLines:
                     "(it {can_take})."
                 ).format(
                     id=change.id,
-                    when=moment(change.effective_at, self.ctx.now),
+                    # the time alone: "(in 60 min) (it can take…)" said it twice
+                    when=local_time(change.effective_at),
                     can_take=shown_within(self.ctx.propagation),
                 ),
             )
@@ -147,12 +166,14 @@ class StepLines:
             )
             out(f"{result.subscription}\t{status}\t{detail}")
         elif result.status == "rejected":
-            codes = ",".join(r.code for r in result.reasons)
-            self.line(review, _("not submitted: {codes}").format(codes=codes))
-            out(f"{result.subscription}\t{status}\t{codes}")
+            self.line(
+                review,
+                _("not submitted: {codes}").format(codes=why_not(result.reasons, sys.stderr)),
+            )
+            out(f"{result.subscription}\t{status}\t{why_not(result.reasons, sys.stdout)}")
             for reason in result.reasons:
                 why = _("{heading}: {detail}").format(
-                    heading=reason.code, detail=inert(reason.message)
+                    heading=reason_heading(reason, sys.stderr), detail=inert(reason.message)
                 )
                 err("  " + _("{heading}: {detail}").format(heading=result.subscription, detail=why))
         else:
