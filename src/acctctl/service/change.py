@@ -168,8 +168,16 @@ def _partner_names(reader: StoreReader, csns: Iterable[str]) -> dict[str, str]:
 
 
 def _plan(
-    reader: StoreReader, ctx: Context, sub_id: str, partner: Partner, replace_all: bool
+    reader: StoreReader,
+    ctx: Context,
+    sub_id: str,
+    partner: Partner,
+    replace_all: bool,
+    *,
+    moved: bool = True,
 ) -> ChangePlan:
+    """The plan; without ``moved``, the subscriptions it would move are not read (a
+    write decides and records without showing them: ``ChangePlan.moved`` is empty)."""
     sub, contract = _find_subscription(reader, sub_id)
     holder = contract.number if contract else sub.id
     terms, pending = _effective(Terms.of(sub, contract), reader.pending_change(holder), ctx.now)
@@ -204,7 +212,11 @@ def _plan(
         status=status,
         reasons=reasons,
         before=terms.partners,
-        moved=tuple(reader.subscriptions_of_contract(contract.number) if contract else [sub]),
+        moved=tuple(
+            (reader.subscriptions_of_contract(contract.number) if contract else [sub])
+            if moved
+            else ()
+        ),
         pending=pending,
         partner_names=names,
         by=user.email if user is not None else actor,
@@ -245,7 +257,7 @@ def _decide_and_write(
     ctx = at_write(writer, ctx)
     # The decision already sees a change whose time has come as applied; it is written
     # down only with a new change, so a refused or unchanged command writes nothing.
-    fresh = _plan(writer, ctx, sub_id, partner, replace_all)
+    fresh = _plan(writer, ctx, sub_id, partner, replace_all, moved=False)
     if fresh.status != "would-submit":
         return fresh.result()
     if reviewed is not None and fresh.before != reviewed:

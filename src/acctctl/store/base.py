@@ -8,7 +8,7 @@ the same contract. Nothing here knows about the CLI.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -86,6 +86,14 @@ class StoreReader(Protocol):
         """Ordered by id."""
         ...
 
+    def with_holders(
+        self, sub_ids: Sequence[str]
+    ) -> Iterator[tuple[Subscription, Contract | None, Change | None]]:
+        """Each subscription of ``sub_ids`` the store holds, with its contract (None for
+        the new buying model) and its holder's pending change: what a bulk change decides
+        on, read for a whole batch at once (in one round trip on PostgreSQL)."""
+        ...
+
     def notices(self) -> list[Notice]:
         """Newest first."""
         ...
@@ -127,12 +135,32 @@ class StoreReader(Protocol):
         ...
 
 
+class PipelineAborted(Exception):
+    """The database refused a statement of a ``batched`` block sent without waiting: the
+    transaction is rolled back; run the block again with ``batched(pipelined=False)``,
+    where the refusal is raised by the statement it belongs to."""
+
+
 class StoreWriter(StoreReader, Protocol):
     """A write transaction: everything done through it commits together or not at all."""
 
     def savepoint(self) -> AbstractContextManager[None]:
         """A block whose writes are undone when it raises, the transaction going on: one
         subscription of a bulk change's batch fails alone."""
+        ...
+
+    def batched(self, *, pipelined: bool = True) -> AbstractContextManager[None]:
+        """A block of many small writes (a bulk change's batch): the store may send them
+        without waiting for each answer — PostgreSQL's pipeline mode; nothing elsewhere.
+        A change ``submit_change`` returns in the block may then carry a placeholder id
+        until the block ends: ``recorded`` gives it as recorded. If the database refuses
+        a statement sent that way, the block raises ``PipelineAborted`` once nothing of
+        it is written: run it again with ``pipelined=False``."""
+        ...
+
+    def recorded(self, change: Change) -> Change:
+        """A change ``submit_change`` returned inside ``batched``, as recorded (its id and
+        times), once the block has ended."""
         ...
 
     def next_change_id(self) -> str:

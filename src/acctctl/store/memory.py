@@ -8,8 +8,8 @@ same way live in ``store/invariants.py``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -149,6 +149,15 @@ class DocumentView(RecordedWrites):
             self._by_contract = by_contract
         return [subscriptions[i] for i in self._by_contract.get(number, ())]
 
+    def with_holders(
+        self, sub_ids: Sequence[str]
+    ) -> Iterator[tuple[Subscription, Contract | None, Change | None]]:
+        for sub_id in sub_ids:
+            sub = self.subscription(sub_id)
+            if sub is not None:
+                contract = self.contract(sub.contract) if sub.contract else None
+                yield sub, contract, self.pending_change(sub.contract or sub.id)
+
     def notices(self) -> list[Notice]:
         # sorted() is stable with reverse=True: notices of one day keep the document's order.
         return sorted(self._document.notices, key=lambda notice: notice.received, reverse=True)
@@ -238,6 +247,12 @@ class DocumentView(RecordedWrites):
         if self._undo is not None:
             old = items[index]
             self._undo.append(lambda: items.__setitem__(index, old))
+
+    def batched(self, *, pipelined: bool = True) -> AbstractContextManager[None]:
+        return nullcontext()  # the document is in memory: nothing to send
+
+    def recorded(self, change: Change) -> Change:
+        return change
 
     def next_change_id(self) -> str:
         self._last_change += 1

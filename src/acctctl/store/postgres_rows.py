@@ -11,7 +11,6 @@ rights); the raw setters are the owner's, for tests and repairs.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -32,9 +31,10 @@ from acctctl.store.invariants import (
     utc,
 )
 from acctctl.store.listing_rows import ListingRow, rows_of
+from acctctl.store.postgres_batch import BatchedWrites
 
 if TYPE_CHECKING:
-    from psycopg import Connection
+    from psycopg import Connection, Cursor, Pipeline
 
 T = TypeVar("T")
 Row = tuple[Any, ...]
@@ -88,12 +88,16 @@ def _admitted(candidates: Candidates) -> tuple[Any, ...]:
     return (candidates.term_end_after, candidates.manager, candidates.manager, candidates.now)
 
 
-class PostgresRows:
-    """The reads (and, when ``writing``, the writes) of one transaction."""
+class PostgresRows(BatchedWrites):
+    """The reads (and, when ``writing``, the writes) of one transaction; a bulk change's
+    batch, its savepoints and its submitted changes: postgres_batch.py."""
 
     def __init__(self, db: Connection[Row], *, writing: bool) -> None:
         self._db = db
         self._writing = writing
+        self._pipeline: Pipeline | None = None  # in ``batched``
+        self._waiting: list[tuple[domain.Change, Cursor[Row]]] = []
+        self._recorded: dict[str, domain.Change] = {}
 
     def _one(self, sql: str, *params: Any) -> Row | None:
         return self._db.execute(sql, params).fetchone()
@@ -260,12 +264,6 @@ class PostgresRows:
 
     # --- writing ----------------------------------------------------------------------
 
-    @contextmanager
-    def savepoint(self) -> Iterator[None]:
-        """What the block writes is undone if it raises; the rest of the transaction stays."""
-        with self._db.transaction():
-            yield
-
     def next_change_id(self) -> str:
         # A sequence never hands one number out twice, even to concurrent writers on
         # different contracts; a rolled-back transaction leaves a gap, which is fine.
@@ -304,22 +302,6 @@ class PostgresRows:
     def settle(self, holder: str, at: datetime) -> domain.Change | None:
         row = self._one("SELECT acctctl_settle(%s, %s)", holder, at)
         return None if row is None or row[0] is None else self.change(row[0])
-
-    def submit_change(
-        self, change: domain.Change, *, subscription: str, replace_all: bool
-    ) -> domain.Change:
-        row = self._one(
-            "SELECT o_id FROM acctctl_submit_change(%s, %s, %s, %s, %s, %s)",
-            subscription,
-            change.to,
-            replace_all,
-            change.effective_at - change.submitted_at,
-            change.by,
-            change.submitted_at,
-        )
-        made = None if row is None else self.change(row[0])
-        assert made is not None  # the function returns the id of the row it inserted
-        return made
 
     def cancel_change(self, id: str, *, by: str, at: datetime) -> domain.Change:
         self._db.execute("SELECT acctctl_cancel_change(%s, %s, %s)", (id, by, at))

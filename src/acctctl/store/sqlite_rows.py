@@ -9,7 +9,7 @@ subscriptions streams from the cursor without one query per row.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -220,6 +220,15 @@ class SqliteReader:
     def subscriptions_of_contract(self, number: str) -> list[domain.Subscription]:
         sql = _SUBSCRIPTIONS + " WHERE s.contract = ? ORDER BY s.id, p.position"
         return [_subscription(h, p) for h, p in _grouped(self._db.execute(sql, (number,)))]
+
+    def with_holders(
+        self, sub_ids: Sequence[str]
+    ) -> Iterator[tuple[domain.Subscription, domain.Contract | None, domain.Change | None]]:
+        for sub_id in sub_ids:
+            sub = self.subscription(sub_id)
+            if sub is not None:
+                contract = self.contract(sub.contract) if sub.contract else None
+                yield sub, contract, self.pending_change(sub.contract or sub.id)
 
     def notices(self) -> list[domain.Notice]:
         sql = NOTICES.select + " ORDER BY received DESC, ord"

@@ -7,7 +7,7 @@ number come from the tables themselves, inside the same transaction.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
 
 from acctctl.domain import Change, ChangeStatus, HistoryEvent
@@ -51,6 +51,12 @@ class SqliteWriter(SqliteReader, RecordedWrites):
             self._db.execute("RELEASE one_change")
             raise
         self._db.execute("RELEASE one_change")
+
+    def batched(self, *, pipelined: bool = True) -> AbstractContextManager[None]:
+        return nullcontext()  # no round trips to save: the database is in this process
+
+    def recorded(self, change: Change) -> Change:
+        return change
 
     def next_change_id(self) -> str:
         self._db.execute("UPDATE change_sequence SET last = last + 1 WHERE name = 'change'")
