@@ -91,16 +91,45 @@ def subscription_lines(views: Iterable[SubscriptionView]) -> Iterator[str]:
 _LINE = '{"id": %s, "product": %s, "seats": %s, "plan": %s, %s%s'
 
 
-def _holder_text(holder: Holder) -> str:
-    """``"contract": … "pending_change": …`` of the rows of ``holder``, without braces."""
+def _holder_text(holder: Holder, partners_text: dict[tuple[str, ...], str]) -> str:
+    """``"contract": … "pending_change": …`` of the rows of ``holder``, without braces:
+    ``terms_json``'s keys and values, written here key by key (a contract's partners
+    once per partner list, in ``partners_text``: a dict and the encoder per contract
+    were a tenth of a listing). A test compares it with the encoder's on every kind of
+    row."""
     from acctctl.service.views import terms_json
 
     terms = holder.terms
-    data = {
-        "contract": terms.contract,
-        **terms_json(terms, holder.days_left, holder.pending, holder.names),
-    }
-    return json_text(data)[1:-1]
+    partners = partners_text.get(terms.partners)
+    if partners is None:
+        if len(partners_text) >= _REMEMBERED:
+            partners_text.clear()
+        shown = terms_json(terms, 0, None, holder.names)["partners"]
+        partners = partners_text[terms.partners] = json_text(shown)
+    pending = "null"
+    if holder.pending is not None:
+        shown = terms_json(terms, holder.days_left, holder.pending, holder.names)
+        pending = json_text(shown["pending_change"])
+    return _HOLDER % (
+        _string(terms.contract),
+        _string(terms.manager),
+        _string(terms.term_end.isoformat()),
+        int.__repr__(holder.days_left),
+        "true" if terms.auto_renew else "false",
+        _string(terms.agreement),
+        partners,
+        pending,
+    )
+
+
+_HOLDER = (
+    '"contract": %s, "manager": %s, "term_end": %s, "days_left": %s, "auto_renew": %s,'
+    ' "agreement": %s, "partners": %s, "pending_change": %s'
+)
+
+
+def _string(value: str | None) -> str:
+    return "null" if value is None else safe_json(encode_basestring(value))
 
 
 def _tail(holder: Holder) -> tuple[str, ...] | None:
@@ -124,7 +153,9 @@ def row_lines(rows: Iterable[ListedRow]) -> Iterator[str]:
     # holder → (shared text, tail pieces); the holder objects are kept as keys, so one
     # is never taken for another. Bounded: emptied when full.
     known: dict[Holder, tuple[str, tuple[str, ...] | None]] = {}
-    encoded: dict[str, str] = {}  # product and plan names, few and repeated
+    # (product, seats, plan) → their text: few products, seat counts and plans repeat.
+    own: dict[tuple[str, int, str], str] = {}
+    partners_text: dict[tuple[str, ...], str] = {}  # by partner list: one listing, one names
     last: Holder | None = None  # the row before's holder: most rows share it
     shared, pieces = "", None
     for row in rows:
@@ -134,25 +165,32 @@ def row_lines(rows: Iterable[ListedRow]) -> Iterator[str]:
             if entry is None:
                 if len(known) >= _REMEMBERED:
                     known.clear()
-                entry = known[holder] = (_holder_text(holder), _tail(holder))
+                entry = known[holder] = (_holder_text(holder, partners_text), _tail(holder))
             last = holder
             shared, pieces = entry
         if pieces is None or (len(pieces) > 1 and not is_id(sub_id)):
             yield json_text(holder.view(row).to_json())
             continue
-        product_text = encoded.get(product)
-        if product_text is None:
-            if len(encoded) >= _REMEMBERED:
-                encoded.clear()
-            product_text = encoded[product] = safe_json(encode_basestring(product))
-        plan_text = encoded.get(plan)
-        if plan_text is None:
-            plan_text = encoded[plan] = safe_json(encode_basestring(plan))
-        yield _LINE % (
-            safe_json(encode_basestring(sub_id)),
-            product_text,
-            int.__repr__(seats),
-            plan_text,
+        key = (product, seats, plan)
+        fields = own.get(key)
+        if fields is None:
+            if len(own) >= _REMEMBERED:
+                own.clear()
+            fields = own[key] = _OWN_FIELDS % (
+                safe_json(encode_basestring(product)),
+                int.__repr__(seats),
+                safe_json(encode_basestring(plan)),
+            )
+        id_text = encode_basestring(sub_id)
+        if not id_text.isascii() or "\x7f" in id_text:  # never so for a valid id
+            id_text = safe_json(id_text)
+        yield _ROW_LINE % (
+            id_text,
+            fields,
             shared,
             pieces[0] if len(pieces) == 1 else sub_id.join(pieces),
         )
+
+
+_OWN_FIELDS = '"product": %s, "seats": %s, "plan": %s, '
+_ROW_LINE = '{"id": %s, %s%s%s'

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from acctctl.domain import Change, Contract, Subscription, Terms
+from acctctl.domain import Change, Subscription, Terms
 from acctctl.ids import is_id
 from acctctl.rules import NAMING_THE_SUBSCRIPTION, Facts, Reason, candidates, eligibility
 from acctctl.service.context import Context, _effective
@@ -137,21 +137,21 @@ def listing_rows(ctx: Context, *, eligible_only: bool = False) -> Iterator[Liste
             if selection is None:
                 return
         pending = reader.pending_changes()
-        # contract number → the Contract read and its holder, in a bounded memory.
-        holders: dict[str, tuple[Contract, Holder]] = {}
+        # contract number → its terms as read and its holder, in a bounded memory.
+        holders: dict[str, tuple[Terms, Holder]] = {}
         last: object = None  # the last row's source, and its holder
         holder: Holder | None = None
         for row in reader.listing_rows(selection):
             source = row[4]
             if source is last and holder is not None:
                 pass  # the same contract as the row before: nearly every row
-            elif isinstance(source, Contract):
-                number = source.number
+            elif isinstance(source, Terms):
+                number = source.contract or ""
                 known = holders.get(number)
                 if known is None or (known[0] is not source and known[0] != source):
                     if len(holders) >= _REMEMBERED:
                         holders.clear()
-                    holder = Holder(account, Terms.of_contract(source), pending.get(number), None)
+                    holder = Holder(account, source, pending.get(number), None)
                     holders[number] = (source, holder)
                 else:
                     holder = known[1]

@@ -2,8 +2,8 @@
 
 A subscription's contract and its partners come in the same row (the partners joined
 by a correlated sub-select into one string), so the rows map one to one onto
-subscriptions with no grouping in Python; a ``Contract`` is built only when the
-contract changes from one row to the next. New-buying-model subscriptions' own
+subscriptions with no grouping in Python; the contract's ``Terms`` are built only
+when the contract changes from one row to the next. New-buying-model subscriptions' own
 partners are read by a second cursor walked alongside, in the same id order.
 """
 
@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Iterator
 from datetime import date
 
-from acctctl.domain import Contract, Subscription
+from acctctl.domain import Subscription, Terms
 from acctctl.store.listing_rows import ListingRow
 
 _SEPARATOR = "\x1f"  # between the CSNs of a contract's partners (digits: ids.is_csn)
@@ -33,14 +33,14 @@ def listing_rows(db: sqlite3.Connection) -> Iterator[ListingRow]:
     """Every subscription, ordered by id: ``StoreReader.listing_rows()``."""
     own = db.execute(_HELD)
     held = next(own, None)
-    contract: Contract | None = None
+    terms: Terms | None = None
     for row in db.execute(_ROWS):
         id_, product, seats, plan, number = row[:5]
         if number is not None:
-            if contract is None or contract.number != number:
+            if terms is None or terms.contract != number:
                 # One read transaction: a contract number names the same contract throughout.
                 _n, manager, term_end, auto_renew, agreement, partners = row[4:10]
-                contract = Contract(
+                terms = Terms(
                     number,
                     manager,
                     date.fromisoformat(term_end),
@@ -48,7 +48,7 @@ def listing_rows(db: sqlite3.Connection) -> Iterator[ListingRow]:
                     agreement,
                     tuple(partners.split(_SEPARATOR)) if partners else (),
                 )
-            yield id_, product, seats, plan, contract
+            yield id_, product, seats, plan, terms
             continue
         while held is not None and held[0] < id_:  # ids are ASCII: both orders agree
             held = next(own, None)
