@@ -124,9 +124,15 @@ def _fitted(text: str, stream: IO[str]) -> str:
         from acctctl.tables import unglue
 
         return unglue(text)
-    from acctctl.tables import terminal_width
+    from acctctl.tables import cell_width, terminal_width, unglue
 
-    return fit_message(text.expandtabs(), terminal_width(stream))
+    width = terminal_width(stream)
+    if "\t" in text:
+        expanded = text.expandtabs()
+        if all(cell_width(line) <= width for line in expanded.split("\n")):
+            return unglue(text)  # the tabs kept: they fit
+        text = expanded
+    return fit_message(text, width)
 
 
 def out(text: str = "") -> None:
