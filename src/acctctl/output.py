@@ -8,6 +8,7 @@ Rich is imported only by the code that draws.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import os
@@ -23,9 +24,16 @@ if TYPE_CHECKING:
 
 R = TypeVar("R")
 
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-# json.dumps already escapes C0 controls; these it would pass through raw.
-_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# Compiled on first use (0.5 ms at every start otherwise): most commands print no
+# outside text that is not plain ASCII. json.dumps already escapes C0 controls; the
+# second pattern is what it would pass through raw.
+_UNSAFE_CHARACTERS = "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+_UNSAFE_IN_JSON_CHARACTERS = "[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+
+
+@functools.cache
+def _pattern(characters: str) -> re.Pattern[str]:
+    return re.compile(characters)
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -35,7 +43,7 @@ def _escape(match: re.Match[str]) -> str:
 
 def inert(text: object) -> str:
     """The text with every control, escape and bidi-override character written as an escape."""
-    return _UNSAFE.sub(_escape, str(text))
+    return _pattern(_UNSAFE_CHARACTERS).sub(_escape, str(text))
 
 
 def _escape_in_json(match: re.Match[str]) -> str:
@@ -60,7 +68,7 @@ def safe_json(text: str) -> str:
     """JSON text with the control and bidi characters JSON lets through escaped."""
     if text.isascii() and "\x7f" not in text:  # DEL is the one ASCII character to escape
         return text
-    return _UNSAFE_IN_JSON.sub(_escape_in_json, text)
+    return _pattern(_UNSAFE_IN_JSON_CHARACTERS).sub(_escape_in_json, text)
 
 
 def tolerate_unencodable() -> None:
