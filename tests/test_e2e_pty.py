@@ -7,6 +7,7 @@ would. What was written is read back with `acctctl partner history --json`.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -14,6 +15,7 @@ import pty
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +100,30 @@ class Terminal:
 
     def text(self) -> str:
         return ANSI.sub("", self.screen.getvalue())
+
+    def lines(self) -> list[str]:
+        """The screen as it stands now, read by a terminal emulator (pyte): a menu drawn
+        again after a move shows its options once, as a person sees them."""
+        pyte = pytest.importorskip("pyte")
+        screen = pyte.Screen(120, 40)
+        pyte.Stream(screen).feed(self.screen.getvalue())
+        return [line.rstrip() for line in screen.display]
+
+    def menu(self, question: str, last: str = "Cancel") -> list[str]:
+        """The options shown under the last ``? question`` once ``last`` is drawn, without
+        the pointer (the raw output interleaves them with escape sequences)."""
+        deadline = time.monotonic() + 30
+        while True:
+            lines = self.lines()
+            asked = [i for i, line in enumerate(lines) if line.startswith("? " + question)]
+            if asked:
+                below = lines[asked[-1] + 1 :]
+                options = [line[3:] for line in below if line.startswith(("   ", " » "))]
+                if last in options:
+                    return options
+            assert time.monotonic() < deadline, "\n".join(lines)
+            with contextlib.suppress(pexpect.TIMEOUT):
+                self.child.read_nonblocking(4096, timeout=0.2)
 
 
 def history(env: dict[str, str]) -> list[dict[str, Any]]:
@@ -291,3 +317,90 @@ def test_result_status_in_french_at_a_terminal_and_the_code_when_piped(
     )
     assert again.returncode == 0, again.stderr
     assert again.stdout.startswith("72000000001\tunchanged\tCHG-000001")
+
+
+def test_back_at_step_5_returns_to_step_4_and_back_at_step_6_to_step_5(
+    env: dict[str, str],
+) -> None:
+    term = Terminal(env, "partner", "change")
+    term.answer("Who is signing in?", ENTER)
+    term.answer("New partner's account number:", ENTER)
+    term.answer("Select a subscription:", ENTER)
+    term.answer("Actions:", ENTER)  # Update reseller information
+    term.wait("Account number 5550002222:")
+    assert term.menu("Account number 5550002222:") == [
+        "Find",
+        "Enter another account number",
+        "Back",
+        "Cancel",
+    ]
+    term.child.send(DOWN + DOWN + ENTER)  # Back: step 4 again
+    term.answer("Actions:", ENTER)
+    term.answer("Account number 5550002222:", ENTER)  # Find
+    term.wait("Bureau Numérique Paris")
+    term.wait("Is this the right partner?")
+    assert term.menu("Is this the right partner?")[2] == "Back"
+    term.child.send(DOWN + DOWN + ENTER)  # Back: step 5 again
+    term.answer("Account number 5550002222:", ENTER)
+    term.answer("Is this the right partner?", ENTER)
+    term.answer("Submit?", ENTER)
+    term.answer("Close the confirmation window:", ENTER)
+    assert term.exit_code() == 0
+
+    assert headings(term.text()) == [1, 2, 3, 4, 5, 4, 5, 6, 5, 6, 7, 8]
+    assert [(c["contract"], c["to"]) for c in history(env)] == [("110000000001", BUREAU)]
+
+
+def test_a_pending_change_is_marked_at_step_3_and_offers_details_and_its_cancelling(
+    env: dict[str, str],
+) -> None:
+    subprocess.run(
+        [*ACCTCTL, "--as", CLAIRE, "partner", "change", "72000000001", "--csn", BUREAU, "--yes"],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    term = Terminal(env, "partner", "change")
+    term.answer("Who is signing in?", ENTER)
+    term.answer("New partner's account number:", ENTER)
+    term.wait("Select a subscription:")
+    term.wait("72000000010")  # the last row: the whole list is drawn
+    [row] = [line for line in term.lines() if "72000000001 " in line and "seats" in line]
+    assert "(pending: Bureau Numérique Paris from 2026-11-26 10:30 UTC)" in row
+    term.child.send(ENTER)
+    term.wait("Cancel the pending change")
+    assert term.menu("Actions:") == [
+        "View details",
+        "Cancel the pending change",
+        "Choose another subscription",
+        "Cancel",
+    ]
+    term.child.send(ENTER)  # View details: the full card, then the same menu
+    term.wait("Can change partner")
+    term.wait("Actions:")
+    term.child.send(DOWN + ENTER)  # Cancel the pending change
+    term.answer("Withdraw change CHG-000001 (110000000001 → Bureau Numérique Paris)?", "y")
+    term.wait("Change CHG-000001 is cancelled; the contract keeps its partners.")
+    assert term.menu("Actions:")[0] == "Update reseller information"
+    term.child.send(DOWN * 3 + ENTER)  # Cancel
+    assert term.exit_code() == 130
+
+    assert "already written: change CHG-000001 cancelled" in term.text()
+    [change] = history(env)
+    assert (change["id"], change["status"]) == ("CHG-000001", "cancelled")
+
+
+def test_no_to_replace_all_partners_returns_to_step_5(env: dict[str, str]) -> None:
+    term = Terminal(env, "--as", CLAIRE, "partner", "change", "72000000008", "--csn", BUREAU)
+    term.answer("Actions:", ENTER)
+    term.answer("Account number 5550002222:", ENTER)
+    term.answer("Is this the right partner?", ENTER)
+    term.answer("Replace all 2 partners with Bureau Numérique Paris?", "n")
+    term.wait("Step 5/8")
+    term.answer("Account number 5550002222:", DOWN * 3 + ENTER)  # Cancel
+    assert term.exit_code() == 130
+
+    assert headings(term.text()) == [1, 2, 3, 4, 5, 6, 7, 5]
+    assert history(env) == []
