@@ -95,6 +95,8 @@ def test_help_reads_no_store(home_env: dict[str, str], args: tuple[str, ...]) ->
     assert loaded & {"sqlite3", "acctctl.store.sqlite", "acctctl.service"} == set()
     if sys.platform == "linux":
         assert "platformdirs" not in loaded
+    if args != ("subs", "--help"):  # the root's help: no JSON, no store package
+        assert loaded & {"json", "acctctl.store"} == set()
 
 
 def test_root_help_lists_every_group_and_a_group_runs_whole(home_env: dict[str, str]) -> None:

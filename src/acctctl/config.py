@@ -74,9 +74,11 @@ def load(path: Path | None = None) -> dict[str, Any]:
     """The file's settings, validated; {} when there is no file. A file that cannot be
     used — not UTF-8, not TOML, nested too deeply, a FIFO or a device — is a usage
     error naming it (exit 2): guessing past a broken config could act on the wrong store."""
+    path = path or config_path()
+    if not os.path.lexists(path):  # no file (nor folder): the store package not imported
+        return {}
     from acctctl.store.files import read_regular_file
 
-    path = path or config_path()
     try:
         raw = read_regular_file(path)
     except (FileNotFoundError, NotADirectoryError):

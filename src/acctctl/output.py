@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import json
 import os
 import re
 import sys
@@ -18,6 +17,8 @@ from collections.abc import Iterable, Sequence
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    import json
+
     from rich.console import Console
 
     from acctctl.tables import Column
@@ -50,16 +51,23 @@ def _escape_in_json(match: re.Match[str]) -> str:
     return f"\\u{ord(match.group()):04x}"
 
 
-# One encoder for every compact line: `json.dumps(..., ensure_ascii=False)` would build
-# a new one per call, which is a third of the cost of a 100,000-row listing.
-_COMPACT = json.JSONEncoder(ensure_ascii=False)
+@functools.cache
+def _compact() -> json.JSONEncoder:
+    """One encoder for every compact line: `json.dumps(..., ensure_ascii=False)` would
+    build a new one per call, a third of the cost of a 100,000-row listing. Made on first
+    use: `--help` and the other commands that print no JSON do not import json."""
+    import json
+
+    return json.JSONEncoder(ensure_ascii=False)
 
 
 def json_text(value: Any, *, indent: int | None = None) -> str:
     """JSON with non-ASCII letters kept, but control and bidi characters escaped."""
     if indent is None:
-        text = _COMPACT.encode(value)
+        text = _compact().encode(value)
     else:
+        import json
+
         text = json.dumps(value, ensure_ascii=False, indent=indent)
     return safe_json(text)
 
