@@ -15,30 +15,48 @@ from __future__ import annotations
 
 import argparse
 import filecmp
-import json
 import os
-import platform
-import re
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
-PYTHON = sys.executable
-ACCTCTL = str(Path(sys.executable).parent / "acctctl")
-NOW = "2026-11-26T12:00:00Z"
-ADMIN = "claire@dupont.example"
-NEW_PARTNER = "5550000000"  # active, holds no contract (bench/make_account.py)
-LOOKED_UP = "5550000017"
-BULK = 5000
+import figures_stores
+from harness import (
+    ACCTCTL,
+    ADMIN,
+    BENCH,
+    LOOKED_UP,
+    NOW,
+    PYTHON,
+    BenchError,
+    Report,
+    Row,
+    Sample,
+    child_env,
+    interleaved,
+    load,
+    machine,
+    median_wall,
+    peak_memory_kb,
+    run_once,
+    seconds,
+)
+
+GROUPS = (
+    "startup",
+    "imports",
+    "import",
+    "account",
+    "export",
+    "eligible",
+    "bulk",
+    "json",
+    "postgres",
+)
 HEAVY = ("questionary", "prompt_toolkit", "rich", "pydantic")
 NEVER = ("questionary", "prompt_toolkit")
 
@@ -54,165 +72,6 @@ atexit.register(_report)
 sys.argv = ["acctctl", *sys.argv[1:]]
 runpy.run_module("acctctl", run_name="__main__", alter_sys=True)
 """
-
-
-class BenchError(Exception):
-    pass
-
-
-@dataclass
-class Sample:
-    wall: float
-    cpu: float
-    rss_kb: int
-
-
-@dataclass
-class Row:
-    figure: str
-    value: str
-    baseline: str
-    ratio: str
-    target: str
-    met: bool | None  # None: reported, no target
-    note: str = ""
-
-
-@dataclass
-class Report:
-    rows: list[Row] = field(default_factory=list)
-    growth: dict[str, dict[int, str]] = field(default_factory=dict)
-
-    def add(self, row: Row, *, size: int | None = None, key: str = "") -> None:
-        self.rows.append(row)
-        verdict = {True: "met", False: "NOT MET", None: ""}[row.met]
-        print(
-            f"  {row.figure:<58} {row.value:>10} {row.baseline:>10} {row.ratio:>7}"
-            f"  {row.target:<15} {verdict}{'  ' + row.note if row.note else ''}",
-            flush=True,
-        )
-        if size is not None:
-            self.growth.setdefault(key or row.figure, {})[size] = row.value
-
-
-# --- running ------------------------------------------------------------------------------
-
-
-def run_once(
-    argv: Sequence[str],
-    env: dict[str, str],
-    *,
-    stdin: Path | None = None,
-    stdout: Path | None = None,
-) -> Sample:
-    """One run; its wall time, CPU time (user + system) and peak RSS (wait4)."""
-    with (
-        tempfile.TemporaryFile() as errors,
-        open(stdin or os.devnull, "rb") as source,
-        open(stdout or os.devnull, "wb") as sink,
-    ):
-        start = time.perf_counter()
-        process = subprocess.Popen(argv, env=env, stdin=source, stdout=sink, stderr=errors)
-        _pid, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-        if process.returncode != 0:
-            errors.seek(0)
-            message = errors.read().decode(errors="replace")[-800:]
-            raise BenchError(f"{' '.join(argv)} exited {process.returncode}:\n{message}")
-    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
-
-
-def interleaved(
-    target: Callable[[], Sample], baseline: Callable[[], Sample], runs: int
-) -> tuple[list[Sample], list[Sample]]:
-    """``runs`` of each, alternating which goes first, after one warm-up run of each."""
-    target()
-    baseline()
-    targets: list[Sample] = []
-    baselines: list[Sample] = []
-    for n in range(runs):
-        pair = [(baseline, baselines), (target, targets)]
-        if n % 2:
-            pair.reverse()
-        for run, into in pair:
-            into.append(run())
-    return targets, baselines
-
-
-def median_wall(samples: Sequence[Sample]) -> float:
-    return statistics.median(s.wall for s in samples)
-
-
-def seconds(value: float) -> str:
-    return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
-
-
-def peak_memory_kb(argv: Sequence[str], env: dict[str, str], fallback: int) -> tuple[int, str]:
-    """The maximum resident set size `/usr/bin/time -v` reports, else ``fallback``."""
-    gnu_time = shutil.which("time", path="/usr/bin:/bin")
-    if gnu_time is None:
-        return fallback, "wait4"
-    result = subprocess.run(
-        [gnu_time, "-v", *argv], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    found = re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr.decode())
-    if result.returncode != 0 or found is None:
-        return fallback, "wait4"
-    return int(found.group(1)), "time -v"
-
-
-# --- the environment ----------------------------------------------------------------------
-
-
-def child_env(home: Path) -> dict[str, str]:
-    dropped = ("PYTHONDONTWRITEBYTECODE", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE")
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("ACCTCTL_", "XDG_")) and key not in dropped
-    }
-    env.update(
-        HOME=str(home),
-        LANG="C.UTF-8",
-        NO_COLOR="1",
-        ACCTCTL_NO_PROMPT="1",
-        ACCTCTL_NOW=NOW,
-        ACCTCTL_USER=ADMIN,
-    )
-    return env
-
-
-def machine() -> str:
-    model = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.partition(":")[2].strip()
-                break
-    except OSError:
-        pass
-    return (
-        f"{os.cpu_count()} cores, {model}; Python {platform.python_version()}, "
-        f"SQLite {sqlite3.sqlite_version}; load average {load()}"
-    )
-
-
-def load() -> str:
-    """The load average, and how much of the last minute tasks waited for the disk (Linux
-    pressure stall information): the bulk change is one fsync per id, so a neighbour
-    writing heavily slows it where it hardly slows a listing."""
-    try:
-        text = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:
-        text = "?"
-    try:
-        first = Path("/proc/pressure/io").read_text().splitlines()[0]
-        stalled = dict(part.split("=") for part in first.split()[1:])
-        text += f"; disk waits {stalled['avg60']} % of the last minute"
-    except (OSError, IndexError, KeyError, ValueError):
-        pass
-    return text
 
 
 # --- the figures --------------------------------------------------------------------------
@@ -344,13 +203,24 @@ def imports(report: Report, env: dict[str, str], work: Path) -> None:
     )
 
 
-def account(report: Report, env: dict[str, str], work: Path, size: int, runs: int) -> None:
+def account(
+    report: Report,
+    env: dict[str, str],
+    work: Path,
+    size: int,
+    runs: int,
+    *,
+    only: set[str],
+    data: Path | None,
+    postgres: str | None,
+) -> None:
     """The figures on an account of ``size`` subscriptions."""
-    document = work / f"account-{size}.json"
-    subprocess.run(
-        [PYTHON, str(BENCH / "make_account.py"), str(size), "-o", str(document), "--now", NOW],
-        check=True,
-    )
+    document = (data or work) / f"account-{size}.json"
+    if not document.exists():  # --data keeps the documents between runs
+        subprocess.run(
+            [PYTHON, str(BENCH / "make_account.py"), str(size), "-o", str(document), "--now", NOW],
+            check=True,
+        )
     pristine = work / f"account-{size}.db"
     tag = f"{size:,} subs"
 
@@ -359,7 +229,8 @@ def account(report: Report, env: dict[str, str], work: Path, size: int, runs: in
 
     def import_once() -> Sample:
         target = work / f"import-{size}-{next(attempt)}.db"
-        sample = run_once([ACCTCTL, "--store", str(target), "store", "import", str(document)], env)
+        argv = [ACCTCTL, "--store", str(target), "store", "import", "--sandbox", str(document)]
+        sample = run_once(argv, env)
         if not pristine.exists():
             target.rename(pristine)
         else:
@@ -367,22 +238,61 @@ def account(report: Report, env: dict[str, str], work: Path, size: int, runs: in
         return sample
 
     read_only = [PYTHON, "-c", "import json, sys; json.load(open(sys.argv[1]))", str(document)]
-    targets, baselines = interleaved(
-        import_once, lambda: run_once(read_only, env), max(1, min(3, runs))
-    )
-    value, base = median_wall(targets), median_wall(baselines)
-    report.add(
-        Row(
-            f"store import ({tag}) [base: json.load of the file]",
-            seconds(value),
-            seconds(base),
-            f"{value / base:.1f}",
-            "≤ 20 s",
-            value <= 20,
-        ),
-        size=size,
-        key="store import",
-    )
+    kept = data / f"account-{size}.db" if data else None
+    if "import" in only:
+        targets, baselines = interleaved(
+            import_once, lambda: run_once(read_only, env), max(1, min(3, runs))
+        )
+        value, base = median_wall(targets), median_wall(baselines)
+        report.add(
+            Row(
+                f"store import ({tag}) [base: json.load of the file]",
+                seconds(value),
+                seconds(base),
+                f"{value / base:.1f}",
+                "≤ 20 s" if size <= 100_000 else "",
+                value <= 20 if size <= 100_000 else None,
+            ),
+            size=size,
+            key="store import",
+        )
+        peak = max(s.rss_kb for s in targets)
+        judged = size >= 1_000_000
+        report.add(
+            Row(
+                "  peak memory of that import (wait4)",
+                f"{peak / 1024:.0f} MB",
+                f"{max(s.rss_kb for s in baselines) / 1024:.0f} MB",
+                "",
+                "≤ 400 MB" if judged else "(1M)",
+                peak <= 400 * 1024 if judged else None,
+            ),
+            size=size,
+            key="  peak memory of store import",
+        )
+
+    if not pristine.exists() and kept is not None and kept.exists():
+        shutil.copyfile(kept, pristine)
+    elif not pristine.exists():
+        import_once()
+    if kept is not None and not kept.exists():
+        shutil.copyfile(pristine, kept)
+
+    if "export" in only:
+        figures_stores.export(report, env, work, pristine, size, runs)
+    if "eligible" in only:
+        figures_stores.eligible(report, env, work, str(pristine), size, runs, "SQLite")
+    ids = None
+    if "bulk" in only:
+        ids = figures_stores.sqlite_bulk(report, env, work, pristine, size, runs)
+    if "json" in only and size <= 100_000:
+        if ids is None:
+            raise BenchError("the JSON store's figure takes its ids from the SQLite bulk figure")
+        figures_stores.json_store(report, env, work, document, ids, size, runs)
+    if "postgres" in only and postgres:
+        figures_stores.postgres(report, env, work, postgres, document, size, runs)
+    if "account" not in only:
+        return
 
     store = ["--store", str(pristine)]
     listing = [ACCTCTL, *store, "subs", "list", "--json"]
@@ -453,25 +363,6 @@ def account(report: Report, env: dict[str, str], work: Path, size: int, runs: in
             key=figure.split(" (")[0],
         )
 
-    eligible = [ACCTCTL, *store, "subs", "list", "--eligible", "--ids"]
-    targets, baselines = interleaved(
-        lambda: run_once(eligible, env), lambda: run_once(dump, env), runs
-    )
-    value, base = median_wall(targets), median_wall(baselines)
-    report.add(
-        Row(
-            f"subs list --eligible --ids ({tag}) [base: plain dump]",
-            seconds(value),
-            seconds(base),
-            f"{value / base:.2f}",
-            "≤ 1.5 s",
-            value <= 1.5,
-        ),
-        size=size,
-        key="subs list --eligible --ids",
-    )
-    bulk(report, env, work, pristine, size, runs)
-
 
 def listing_floor(
     report: Report, env: dict[str, str], work: Path, pristine: Path, size: int, runs: int
@@ -520,110 +411,6 @@ def listing_floor(
     )
 
 
-def bulk(
-    report: Report, env: dict[str, str], work: Path, pristine: Path, size: int, runs: int
-) -> None:
-    """`partner change - --yes --json` of up to 5,000 ids (one per eligible contract)."""
-    views = work / f"list-{size}.json"
-    run_once(
-        [ACCTCTL, "--store", str(pristine), "subs", "list", "--eligible", "--json"],
-        env,
-        stdout=views,
-    )
-    contracts: set[str] = set()
-    chosen: list[str] = []
-    for view in json.loads(views.read_text(encoding="utf-8")):
-        if view["contract"] and view["contract"] not in contracts and len(chosen) < BULK:
-            contracts.add(view["contract"])
-            chosen.append(view["id"])
-    ids = work / f"bulk-{size}.txt"
-    ids.write_text("\n".join(chosen) + "\n")
-    change = [
-        ACCTCTL,
-        "--store",
-        "STORE",
-        "partner",
-        "change",
-        "-",
-        "--csn",
-        NEW_PARTNER,
-        "--yes",
-        "--replace-all",
-        "--json",
-    ]
-    floor = [PYTHON, str(BENCH / "plain_commits.py"), "STORE"]
-    firsts: list[float] = []
-    statuses: list[int] = []
-
-    def fresh(argv: list[str]) -> tuple[list[str], Path]:
-        copy = work / "bulk.db"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{copy}{suffix}").unlink(missing_ok=True)
-        shutil.copyfile(pristine, copy)
-        return [str(copy) if a == "STORE" else a for a in argv], copy
-
-    def streamed(argv: list[str], record: bool) -> Sample:
-        argv, _copy = fresh(argv)
-        with open(ids, "rb") as source:
-            start = time.perf_counter()
-            process = subprocess.Popen(
-                argv, env=env, stdin=source, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
-            )
-            assert process.stdout is not None
-            first = None
-            submitted = 0
-            for line in process.stdout:
-                if first is None:
-                    first = time.perf_counter() - start
-                submitted += json.loads(line)["status"] == "submitted"
-            _pid, _status, usage = os.wait4(process.pid, 0)
-            process.returncode = 0
-            wall = time.perf_counter() - start
-        if record:
-            firsts.append((first or wall) / wall)
-            statuses.append(submitted)
-        return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
-
-    runs = max(1, min(3, runs))
-    targets, baselines = interleaved(
-        lambda: streamed(change, True), lambda: streamed(floor, False), runs
-    )
-    submitted = min(statuses[-runs:])
-    value, base = median_wall(targets), median_wall(baselines)
-    per_thousand = value / max(1, submitted) * 1000
-    base_per_thousand = base / len(chosen) * 1000
-    first_share = statistics.median(firsts[-runs:])
-    # The target is for 5,000 ids; a smaller account has fewer eligible contracts, and the
-    # ~80 ms start-up then weighs on "per 1,000": reported for the growth curve, not judged.
-    judged = len(chosen) >= BULK
-    report.add(
-        Row(
-            f"partner change - --yes --json, {len(chosen):,} ids ({size:,} subs), per 1,000"
-            " [base: plain commits]",
-            seconds(per_thousand),
-            seconds(base_per_thousand),
-            f"{per_thousand / base_per_thousand:.1f}",
-            "≤ 1 s / 1,000" if judged else "(5,000 ids)",
-            (per_thousand <= 1 and submitted == len(chosen)) if judged else None,
-            f"{submitted:,} submitted in {seconds(value)}",
-        ),
-        size=size,
-        key="bulk partner change, per 1,000 submitted",
-    )
-    report.add(
-        Row(
-            "  results streamed: first result at (share of the run)",
-            f"{first_share:.1%}",
-            "",
-            "",
-            "≤ 10 %" if judged else "(5,000 ids)",
-            first_share <= 0.10 if judged else None,
-        ),
-        size=size,
-        key="  first result at (share of the run)",
-    )
-
-
 # --- main ---------------------------------------------------------------------------------
 
 
@@ -639,7 +426,26 @@ def main(argv: list[str] | None = None) -> int:
         "--startup-runs", type=int, default=31, help="runs per start-up figure (default 31)"
     )
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        help="keep the generated account documents here and reuse them (account-N.json)",
+    )
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("ACCTCTL_TEST_POSTGRES"),
+        help="a PostgreSQL server's admin URL for its figures (default: $ACCTCTL_TEST_POSTGRES;"
+        " databases acctctl_bench_* and the login acctctl_bench_member are made there)",
+    )
+    parser.add_argument(
+        "--only",
+        default=",".join(GROUPS),
+        help=f"comma-separated groups to run, among {', '.join(GROUPS)} (default: all)",
+    )
     args = parser.parse_args(argv)
+    only = {group.strip() for group in args.only.split(",") if group.strip()}
+    if only - set(GROUPS):
+        parser.error(f"unknown groups: {', '.join(sorted(only - set(GROUPS)))}")
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
 
     out = BENCH / "out"
@@ -655,11 +461,22 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {'figure':<58} {'value':>10} {'baseline':>10} {'ratio':>7}  {'target':<15} verdict")
     try:
         run_once([ACCTCTL, "store", "init", "--demo"], env)
-        startup(report, env, args.startup_runs)
-        imports(report, env, work)
+        if "startup" in only:
+            startup(report, env, args.startup_runs)
+        if "imports" in only:
+            imports(report, env, work)
         for size in sizes:
             print(f"account of {size:,} subscriptions:")
-            account(report, env, work, size, args.runs)
+            account(
+                report,
+                env,
+                work,
+                size,
+                args.runs,
+                only=only,
+                data=args.data,
+                postgres=args.postgres,
+            )
     except BenchError as error:
         print(f"bench failed: {error}", file=sys.stderr)
         return 2

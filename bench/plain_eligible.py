@@ -1,6 +1,7 @@
 """The floor of `acctctl subs list --eligible --ids`: the eligibility rules as one SQL query.
 
     python bench/plain_eligible.py STORE [--as EMAIL] [--now 2026-11-26T12:00:00Z]
+    python bench/plain_eligible.py postgresql://… [--as EMAIL] [--now …]
 
 The rules of SPEC §3 that a listing asks (no new partner, no --replace-all yet), written
 straight over the SQLite store's tables: the acting user must be the account's (else
@@ -9,7 +10,8 @@ belongs to a contract (not the new buying model) whose automatic renewal is off,
 is not Token Flex, whose term ends more than 90 days after today, and with no change
 pending past ``now`` (one whose time has come has moved the contract already). The ids
 are printed one per line in id order, as acctctl prints them; `bench/figures.py` checks
-the two outputs are equal before timing them.
+the two outputs are equal before timing them. A PostgreSQL store (its URL) is asked the
+same query over its own tables, through psycopg.
 """
 
 from __future__ import annotations
@@ -31,6 +33,18 @@ ORDER BY s.id
 """
 
 
+_ELIGIBLE_PG = (
+    _ELIGIBLE.replace("subscriptions AS", "acctctl_subscriptions AS")
+    .replace("contracts AS", "acctctl_contracts AS")
+    .replace("FROM users", "FROM acctctl_users")
+    .replace("changes AS", "acctctl_changes AS")
+    .replace("c.auto_renew = 0", "NOT c.auto_renew")
+    .replace(":after", "%(after)s")
+    .replace(":actor", "%(actor)s")
+    .replace(":now", "%(now)s")
+)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("store")
@@ -38,15 +52,20 @@ def main() -> int:
     parser.add_argument("--now", default=os.environ.get("ACCTCTL_NOW"))
     args = parser.parse_args()
     now = datetime.fromisoformat(args.now.replace("Z", "+00:00"))
-    db = sqlite3.connect(f"file:{args.store}?mode=ro", uri=True)
-    rows = db.execute(
-        _ELIGIBLE,
-        {
-            "after": (now.date() + timedelta(days=90)).isoformat(),
-            "actor": args.actor,
-            "now": now.isoformat(),
-        },
-    )
+    params = {
+        "after": (now.date() + timedelta(days=90)).isoformat(),
+        "actor": args.actor,
+        "now": now.isoformat(),
+    }
+    if args.store.startswith(("postgresql:", "postgres:")):
+        import psycopg
+
+        db = psycopg.connect(args.store)
+        cursor = db.cursor("eligible")  # server side: fetched a few thousand rows at a time
+        cursor.itersize = 5000
+        rows = cursor.execute(_ELIGIBLE_PG, params)
+    else:
+        rows = sqlite3.connect(f"file:{args.store}?mode=ro", uri=True).execute(_ELIGIBLE, params)
     write = sys.stdout.write
     for (id_,) in rows:
         write(id_ + "\n")
