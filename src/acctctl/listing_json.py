@@ -91,7 +91,9 @@ def subscription_lines(views: Iterable[SubscriptionView]) -> Iterator[str]:
 _LINE = '{"id": %s, "product": %s, "seats": %s, "plan": %s, %s%s'
 
 
-def _holder_text(holder: Holder, partners_text: dict[tuple[str, ...], str]) -> str:
+def _holder_text(
+    holder: Holder, partners_text: dict[tuple[str, ...], str], strings: dict[str | None, str]
+) -> str:
     """``"contract": … "pending_change": …`` of the rows of ``holder``, without braces:
     ``terms_json``'s keys and values, written here key by key (a contract's partners
     once per partner list, in ``partners_text``: a dict and the encoder per contract
@@ -110,20 +112,28 @@ def _holder_text(holder: Holder, partners_text: dict[tuple[str, ...], str]) -> s
     if holder.pending is not None:
         shown = terms_json(terms, holder.days_left, holder.pending, holder.names)
         pending = json_text(shown["pending_change"])
+    manager = strings.get(terms.manager)
+    if manager is None:
+        if len(strings) >= _REMEMBERED:
+            strings.clear()
+        manager = strings[terms.manager] = _string(terms.manager)
+    agreement = strings.get(terms.agreement)
+    if agreement is None:
+        agreement = strings[terms.agreement] = _string(terms.agreement)
     return _HOLDER % (
         _string(terms.contract),
-        _string(terms.manager),
-        _string(terms.term_end.isoformat()),
+        manager,
+        terms.term_end.isoformat(),  # a date: digits and hyphens
         int.__repr__(holder.days_left),
         "true" if terms.auto_renew else "false",
-        _string(terms.agreement),
+        agreement,
         partners,
         pending,
     )
 
 
 _HOLDER = (
-    '"contract": %s, "manager": %s, "term_end": %s, "days_left": %s, "auto_renew": %s,'
+    '"contract": %s, "manager": %s, "term_end": "%s", "days_left": %s, "auto_renew": %s,'
     ' "agreement": %s, "partners": %s, "pending_change": %s'
 )
 
@@ -156,6 +166,7 @@ def row_lines(rows: Iterable[ListedRow]) -> Iterator[str]:
     # (product, seats, plan) → their text: few products, seat counts and plans repeat.
     own: dict[tuple[str, int, str], str] = {}
     partners_text: dict[tuple[str, ...], str] = {}  # by partner list: one listing, one names
+    strings: dict[str | None, str] = {}  # managers and agreements, few and repeated
     last: Holder | None = None  # the row before's holder: most rows share it
     shared, pieces = "", None
     for row in rows:
@@ -165,7 +176,8 @@ def row_lines(rows: Iterable[ListedRow]) -> Iterator[str]:
             if entry is None:
                 if len(known) >= _REMEMBERED:
                     known.clear()
-                entry = known[holder] = (_holder_text(holder, partners_text), _tail(holder))
+                text = _holder_text(holder, partners_text, strings)
+                entry = known[holder] = (text, _tail(holder))
             last = holder
             shared, pieces = entry
         if pieces is None or (len(pieces) > 1 and not is_id(sub_id)):

@@ -35,11 +35,11 @@ def listing_rows(db: sqlite3.Connection) -> Iterator[ListingRow]:
     held = next(own, None)
     terms: Terms | None = None
     for row in db.execute(_ROWS):
-        id_, product, seats, plan, number = row[:5]
+        id_, product, seats, plan, number, manager, term_end, auto_renew, agreement = row[:9]
         if number is not None:
             if terms is None or terms.contract != number:
                 # One read transaction: a contract number names the same contract throughout.
-                _n, manager, term_end, auto_renew, agreement, partners = row[4:10]
+                partners = row[9]
                 terms = Terms(
                     number,
                     manager,
@@ -56,7 +56,7 @@ def listing_rows(db: sqlite3.Connection) -> Iterator[ListingRow]:
         while held is not None and held[0] == id_:
             collected.append(held[1])
             held = next(own, None)
-        manager, term_end, auto_renew = row[10:]
+        _p, manager, term_end, auto_renew = row[9:]
         yield (
             id_,
             product,
