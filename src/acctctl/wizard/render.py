@@ -63,9 +63,9 @@ def heading(at: Step) -> None:
         screen.rule(Text(title, style="bold"), align="left")
 
 
-def say(text: str, style: str = "") -> None:
+def say(text: str, style: str = "", indent: str = "") -> None:
     """A line of the screen, wrapped at words: a command in backticks, an id or a glued
-    time is never split."""
+    time is never split (``indent``: how much further the lines after the first go)."""
     from rich.text import Text
 
     from acctctl.output import fit_message, is_terminal
@@ -74,7 +74,7 @@ def say(text: str, style: str = "") -> None:
     screen = console()
     text = inert(text)  # before wrapping: the line breaks wrapping adds are real ones
     if is_terminal(screen.file):
-        text = fit_message(text, terminal_width(screen.file), indent="")
+        text = fit_message(text, terminal_width(screen.file), indent=indent)
     screen.print(Text(unglue(text), style=style), soft_wrap=True)
 
 

@@ -109,7 +109,7 @@ class WizardScreens:
             why = _("{heading}: {detail}").format(
                 heading=reason_label(reason.code), detail=reason.message
             )
-            say("  ✗ " + why)
+            say("  ✗ " + why, indent="  ")
 
     def details(self, detail: SubscriptionDetail) -> None:
         render_detail(detail, self.ctx.now)
