@@ -281,6 +281,31 @@ def store_factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[St
         databases.drop_all()
 
 
+def a_change(
+    id: str,
+    *,
+    contract: str | None = "110000000001",
+    subscription: str | None = None,
+    from_: tuple[str, ...] = (CADPRO,),
+    to: str = BUREAU,
+    by: str = CLAIRE,
+    status: str = "pending",
+    at: datetime = datetime(2026, 11, 26, 12, 0, tzinfo=UTC),
+) -> Change:
+    """A change made in code, submitted ``at`` and taking effect an hour later."""
+    return Change(
+        id=id,
+        contract=contract,
+        subscription=subscription,
+        from_=from_,
+        to=to,
+        by=by,
+        submitted_at=at,
+        effective_at=at + timedelta(hours=1),
+        status=status,  # type: ignore[arg-type]
+    )
+
+
 @pytest.fixture
 def sample_document() -> AccountDocument:
     """Lists deliberately out of key order, to tell document order from sorted order."""
@@ -319,17 +344,7 @@ def sample_document() -> AccountDocument:
         ],
         notices=[Notice(date(2026, 11, 20), BUREAU, "Your new Autodesk partner")],
         changes=[
-            Change(
-                id="CHG-000001",
-                contract="110000000001",
-                subscription=None,
-                from_=(BUREAU,),
-                to=CADPRO,
-                by=CLAIRE,
-                submitted_at=submitted,
-                effective_at=submitted + timedelta(hours=1),
-                status="applied",
-            )
+            a_change("CHG-000001", from_=(BUREAU,), to=CADPRO, status="applied", at=submitted)
         ],
     )
 

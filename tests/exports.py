@@ -154,6 +154,12 @@ def make_runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
     return invoke
 
 
+@pytest.fixture
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
+    """The ``run`` fixture of the export tests: import it beside the helpers."""
+    return make_runner(tmp_path, monkeypatch)
+
+
 def one_error_line(result: Any) -> str:
     """The error on stderr: one `acctctl: …` sentence (and at most a hint), no traceback."""
     lines = result.stderr.strip().splitlines()

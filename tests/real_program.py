@@ -57,9 +57,10 @@ def target(store: Store) -> str:
 
 
 def environment(
-    home: Path, store: str | None, *, user: str | None = None, now: str = NOW
+    home: Path, store: str | None, *, user: str | None = None, now: str = NOW, **more: str
 ) -> dict[str, str]:
-    """A clean environment: no ACCTCTL_* of the caller's, English, no colour, no prompts."""
+    """A clean environment: no ACCTCTL_* of the caller's, English, no colour, no prompts;
+    ``more`` sets (or overrides) other variables."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -77,6 +78,25 @@ def environment(
         env["ACCTCTL_STORE"] = store
     if user is not None:
         env["ACCTCTL_USER"] = user
+    env.update(more)
+    return env
+
+
+def terminal_environment(
+    home: Path, store: str | None, *, user: str | None = None, **more: str
+) -> dict[str, str]:
+    """``environment`` for the program in a pseudo-terminal: a plain xterm, prompts on."""
+    env = environment(
+        home,
+        store,
+        user=user,
+        TERM="xterm",
+        # pexpect is no terminal emulator: it never answers prompt_toolkit's cursor
+        # position requests, each of which then waits a second when a question closes.
+        PROMPT_TOOLKIT_NO_CPR="1",
+        **more,
+    )
+    del env["ACCTCTL_NO_PROMPT"]
     return env
 
 

@@ -20,7 +20,7 @@ import pytest
 
 from acctctl.demo import ALPES_CONCEPTION, BIM_NANTES, CADPRO, demo_document
 from acctctl.domain import AccountDocument, Change
-from conftest import StoreFactory
+from conftest import StoreFactory, a_change
 from real_program import (
     CLAIRE,
     JULIE,
@@ -58,17 +58,12 @@ ROLES: dict[str, str | None] = {
 
 
 def pending_change(submitted_before_now: timedelta) -> Change:
-    submitted = NOW_MOMENT - submitted_before_now
-    return Change(
-        id=CHANGE,
+    return a_change(
+        CHANGE,
         contract=CONTRACT,
-        subscription=None,
         from_=(ALPES_CONCEPTION,),
         to=CADPRO,
-        by=CLAIRE,
-        submitted_at=submitted,
-        effective_at=submitted + timedelta(hours=1),
-        status="pending",
+        at=NOW_MOMENT - submitted_before_now,
     )
 
 

@@ -16,19 +16,12 @@ from exports import (
     COLUMNS,
     MANAGER,
     NOW,
-    make_runner,
+    Run,
     one_error_line,
     row,
     write,
 )
-
-Run = Any
-
-
-@pytest.fixture
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
-    return make_runner(tmp_path, monkeypatch)
-
+from exports import run as run  # the fixture
 
 TODAY = date(2026, 12, 1)  # NOW's date
 

@@ -21,10 +21,11 @@ from typing import Any
 
 import pytest
 
+from real_program import run, terminal_environment
+
 pexpect = pytest.importorskip("pexpect")
 
 ACCTCTL = [sys.executable, "-m", "acctctl"]
-NOW = "2026-11-26T09:30:00Z"
 CLAIRE = "claire@dupont.example"
 BUREAU = "5550002222"
 ENTER = "\r"
@@ -40,32 +41,8 @@ pytestmark = [pytest.mark.timeout(90), pytest.mark.slow]  # pseudo-terminal walk
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
     """A fresh demo account and the environment of a plain xterm without colour."""
-    environ = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("ACCTCTL_") and k not in ("LC_ALL", "LC_MESSAGES", "LANGUAGE")
-    }
-    environ.update(
-        TERM="xterm",
-        NO_COLOR="1",
-        ACCTCTL_HOME=str(tmp_path / "home"),
-        ACCTCTL_NOW=NOW,
-        COLUMNS="120",
-        LINES="40",
-        LANG="C.UTF-8",
-        PYTHONIOENCODING="utf-8",
-        # pexpect is no terminal emulator: it never answers prompt_toolkit's cursor
-        # position requests, each of which then waits a second when a question closes.
-        PROMPT_TOOLKIT_NO_CPR="1",
-    )
-    environ.pop("ACCTCTL_NO_PROMPT", None)
-    subprocess.run(
-        [*ACCTCTL, "store", "init", "--demo"],
-        env=environ,
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
+    environ = terminal_environment(tmp_path / "home", None, COLUMNS="120", LINES="40")
+    assert run(environ, "store", "init", "--demo").returncode == 0
     return environ
 
 
@@ -127,14 +104,7 @@ class Terminal:
 
 
 def history(env: dict[str, str]) -> list[dict[str, Any]]:
-    done = subprocess.run(
-        [*ACCTCTL, "partner", "history", "--json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-    )
+    done = run(env, "partner", "history", "--json")
     assert done.returncode == 0, done.stderr
     changes = json.loads(done.stdout)
     assert isinstance(changes, list)
@@ -307,14 +277,7 @@ def test_result_status_in_french_at_a_terminal_and_the_code_when_piped(
     term = Terminal(env, *args, "--csn", BUREAU, "--yes")
     assert term.exit_code() == 0
     assert "72000000001\tsoumise\tCHG-000001" in term.text().replace("\r", "")
-    again = subprocess.run(
-        [*ACCTCTL, *args, "--csn", BUREAU, "--yes"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-    )
+    again = run(env, *args, "--csn", BUREAU, "--yes")
     assert again.returncode == 0, again.stderr
     assert again.stdout.startswith("72000000001\tunchanged\tCHG-000001")
 
@@ -354,14 +317,8 @@ def test_back_at_step_5_returns_to_step_4_and_back_at_step_6_to_step_5(
 def test_a_pending_change_is_marked_at_step_3_and_offers_details_and_its_cancelling(
     env: dict[str, str],
 ) -> None:
-    subprocess.run(
-        [*ACCTCTL, "--as", CLAIRE, "partner", "change", "72000000001", "--csn", BUREAU, "--yes"],
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-    )
+    done = run(env, "--as", CLAIRE, "partner", "change", "72000000001", "--csn", BUREAU, "--yes")
+    assert done.returncode == 0, done.stderr
     term = Terminal(env, "partner", "change")
     term.answer("Who is signing in?", ENTER)
     term.answer("New partner's account number:", ENTER)

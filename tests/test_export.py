@@ -22,21 +22,16 @@ from exports import (
     MANAGER,
     NEW_NAMES,
     OLD_NAMES,
+    Run,
     by_id,
-    make_runner,
     one_error_line,
     render,
     row,
     write,
 )
+from exports import run as run  # the fixture
 
 ROOT = Path(__file__).resolve().parent.parent
-Run = Any
-
-
-@pytest.fixture
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
-    return make_runner(tmp_path, monkeypatch)
 
 
 def listing(run: Run, path: Path, *extra: str) -> dict[str, dict[str, Any]]:

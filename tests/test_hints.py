@@ -19,12 +19,12 @@ from pathlib import Path
 import pytest
 
 from acctctl import hints
+from real_program import run, terminal_environment
 
 pexpect = pytest.importorskip("pexpect")
 
 pytestmark = pytest.mark.timeout(180)
 
-NOW = "2026-11-26T09:30:00Z"
 CLAIRE = "claire@dupont.example"
 BUREAU = "5550002222"
 HINT = re.compile(r"`(acctctl [^`]+)`")
@@ -39,34 +39,17 @@ def world(tmp_path: Path) -> tuple[dict[str, str], str]:
     launcher = bin_dir / "acctctl"
     launcher.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m acctctl "$@"\n')
     launcher.chmod(0o755)
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("ACCTCTL_") and k not in ("LC_ALL", "LC_MESSAGES", "LANGUAGE")
-    }
-    env.update(
-        PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}",
-        ACCTCTL_HOME=str(tmp_path / "home"),
-        ACCTCTL_NOW=NOW,
-        LANG="C.UTF-8",
-        NO_COLOR="1",
-        TERM="xterm",
-        COLUMNS="80",
-        PROMPT_TOOLKIT_NO_CPR="1",
+    env = terminal_environment(
+        tmp_path / "home", None, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
     )
+    env["COLUMNS"] = "80"
     store = tmp_path / "team stores" / "account.db"
     store.parent.mkdir()
     return env, str(store)
 
 
 def acctctl(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "acctctl", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run(env, *args)
 
 
 # A command longer than the screen, set apart on lines of its own (acctctl.wrapping).

@@ -9,19 +9,20 @@ person would read it.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
 
 import pytest
 
+import real_program
+from real_program import terminal_environment
+
 pexpect = pytest.importorskip("pexpect")
 pyte = pytest.importorskip("pyte")
 
 pytestmark = [pytest.mark.timeout(240), pytest.mark.slow]
 
-NOW = "2026-11-26T09:30:00Z"
 CLAIRE = "claire@dupont.example"
 BUREAU = "5550002222"
 WIDTHS = (60, 80, 100, 120)
@@ -32,34 +33,15 @@ ROWS = 200  # tall: the test reads everything that was drawn; the width is what 
 def account(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], dict[str, list]]:
     """The sample account with a change submitted, and what the screens must show whole."""
     home = tmp_path_factory.mktemp("screens")
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("ACCTCTL_") and k not in ("LC_ALL", "LC_MESSAGES", "LANGUAGE")
-    }
-    env.update(
-        ACCTCTL_HOME=str(home / "home"),
-        ACCTCTL_STORE=str(home / "account.db"),
-        ACCTCTL_NOW=NOW,
-        ACCTCTL_USER=CLAIRE,
-        LANG="C.UTF-8",
-        TZ="Europe/Paris",
-        TERM="xterm",
-        NO_COLOR="1",
-        PROMPT_TOOLKIT_NO_CPR="1",
+    env = terminal_environment(
+        home / "home", str(home / "account.db"), user=CLAIRE, TZ="Europe/Paris"
     )
     env.pop("COLUMNS", None)
     env.pop("LINES", None)
 
     def run(*args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "-m", "acctctl", *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=True,
-        )
+        done = real_program.run(env, *args)
+        assert done.returncode == 0, done.stderr
         return done.stdout
 
     run("store", "init", "--demo")

@@ -18,7 +18,7 @@ from pathlib import Path
 import platformdirs
 import pytest
 
-from acctctl.domain import Account, AccountDocument, Change, Notice
+from acctctl.domain import Account, AccountDocument, Notice
 from acctctl.errors import (
     NotFoundError,
     StoreCorruptError,
@@ -33,30 +33,9 @@ from acctctl.store.base import Store
 from acctctl.store.jsonfile import JsonFileStore
 from acctctl.store.sqlite import SqliteStore
 from conftest import ANCIEN, BUREAU, CADPRO, CLAIRE, DAMAGES, MARC, StoreFactory
+from conftest import a_change as change
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
-
-
-def change(
-    id: str,
-    *,
-    contract: str | None = "110000000001",
-    subscription: str | None = None,
-    to: str = BUREAU,
-    status: str = "pending",
-    at: datetime = NOW,
-) -> Change:
-    return Change(
-        id=id,
-        contract=contract,
-        subscription=subscription,
-        from_=(CADPRO,),
-        to=to,
-        by=CLAIRE,
-        submitted_at=at,
-        effective_at=at + timedelta(hours=1),
-        status=status,  # type: ignore[arg-type]
-    )
 
 
 def number(change_id: str) -> int:

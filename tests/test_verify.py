@@ -12,19 +12,12 @@ import pytest
 
 from exports import (
     COLUMNS,
-    make_runner,
+    Run,
     one_error_line,
     row,
     write,
 )
-
-Run = Any
-
-
-@pytest.fixture
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
-    return make_runner(tmp_path, monkeypatch)
-
+from exports import run as run  # the fixture
 
 CLAIRE = "claire@dupont.example"
 BUREAU = "5550002222"  # Bureau Numérique Paris, in the demo store
