@@ -142,7 +142,9 @@ class Runner(ActionsMenu):
             return self.request.csn
         notices = service.notices(self.ctx)
         self.display.csn(at, "", False, notices)
-        options = [Option(self.display.notice(n), n.notice.partner) for n in notices]
+        options = [
+            Option(self.display.notice(n), n.notice.partner, echo=n.notice.partner) for n in notices
+        ]
         options.append(Option(_("Type another account number"), TYPE_ANOTHER))
         chosen = self.prompter.select(_("New partner's account number:"), options, flag=CSN)
         if chosen != TYPE_ANOTHER:
