@@ -33,6 +33,7 @@ from acctctl.domain import (
     Subscription,
     User,
 )
+from acctctl.service.context import Context
 from acctctl.store.base import Store
 from acctctl.store.jsonfile import JsonFileStore
 from acctctl.store.sqlite import SqliteStore
@@ -279,6 +280,19 @@ def store_factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[St
         yield StoreFactory(request.param, root, databases=databases)
     finally:
         databases.drop_all()
+
+
+def demo_context(path: Path, actor: str | None) -> Context:
+    """The demo account in a new sandbox SQLite store at ``path``, as of ACCTCTL_NOW (the
+    in-process flow and wizard tests; close its store when done)."""
+    from acctctl import clock, service
+    from acctctl.demo import demo_document
+    from acctctl.store import open_store
+
+    now = clock.now()
+    context = Context(store=open_store(str(path)), now=now, actor=actor)
+    service.replace_store(context, demo_document(now.date(), now), force=False, sandbox=True)
+    return context
 
 
 def a_change(

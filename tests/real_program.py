@@ -10,11 +10,15 @@ and the store (fast tier), while their one-process-per-case run is marked slow.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import pty
 import select
+import struct
 import subprocess
 import sys
+import termios
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -121,6 +125,42 @@ def run(
         umask=-1 if umask is None else umask,
         cwd=cwd,
     )
+
+
+def on_terminal(env: dict[str, str], *args: str, input: bytes | None = None) -> tuple[int, str]:
+    """`acctctl ARGS` with standard output and error on a 60×300 pseudo-terminal, read
+    while it runs (a terminal's buffer is small: an unread one would block the writer);
+    standard input is ``input`` through a pipe, or nothing at all."""
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 60, 300, 0, 0))
+    try:
+        process = subprocess.Popen(
+            [*ACCTCTL, *args],
+            stdin=subprocess.DEVNULL if input is None else subprocess.PIPE,
+            stdout=follower,
+            stderr=follower,
+            env={**env, "TERM": "xterm", "COLUMNS": "300", "LINES": "60"},
+        )
+        os.close(follower)
+        follower = -1
+        if process.stdin is not None:
+            process.stdin.write(input or b"")
+            process.stdin.close()
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the program ended and its side of the terminal closed
+                break
+            if not chunk:
+                break
+            shown += chunk
+        code = process.wait(timeout=60)
+    finally:
+        if follower != -1:
+            os.close(follower)
+        os.close(leader)
+    return code, shown.decode("utf-8")
 
 
 def json_lines(text: str) -> list[dict[str, Any]]:

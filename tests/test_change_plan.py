@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from acctctl import clock, service
+from acctctl import service
 from acctctl.demo import (
     ALPES_CONCEPTION,
     BIM_NANTES,
@@ -22,7 +22,6 @@ from acctctl.demo import (
     JULIE,
     MARC,
     THOMAS,
-    demo_document,
 )
 from acctctl.errors import (
     CancelledError,
@@ -34,7 +33,7 @@ from acctctl.errors import (
     exit_code_of,
 )
 from acctctl.service import Context
-from acctctl.store import open_store
+from conftest import demo_context
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "acctctl"
 
@@ -42,9 +41,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "acctctl"
 @pytest.fixture
 def ctx(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Context]:
     monkeypatch.setenv("ACCTCTL_NOW", "2026-11-26T09:30:00Z")
-    now = clock.now()
-    context = Context(store=open_store(str(tmp_path / "account.db")), now=now, actor=CLAIRE)
-    service.replace_store(context, demo_document(now.date(), now), force=False, sandbox=True)
+    context = demo_context(tmp_path / "account.db", CLAIRE)
     yield context
     context.store.close()
 

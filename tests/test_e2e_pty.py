@@ -10,10 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
-import pty
 import re
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -21,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from real_program import run, terminal_environment
+from real_program import on_terminal, run, terminal_environment
 
 pexpect = pytest.importorskip("pexpect")
 
@@ -237,34 +234,10 @@ def test_in_french_the_yes_no_question_takes_oui_and_step_8_offers_terminer(
 def test_piped_answer_is_never_read_as_a_yes(env: dict[str, str]) -> None:
     """`echo y | acctctl partner change ID --csn CSN` at a terminal: stdout and stderr are
     the terminal, stdin is a pipe; no prompt, no hang: exit 2 naming --yes."""
-    leader, follower = pty.openpty()
-    try:
-        done = subprocess.run(
-            [*ACCTCTL, "--as", CLAIRE, "partner", "change", "72000000001", "--csn", BUREAU],
-            input=b"y\n",
-            stdout=follower,
-            stderr=follower,
-            env=env,
-            timeout=60,
-        )
-        os.close(follower)
-        follower = -1
-        shown = b""
-        while True:
-            try:
-                chunk = os.read(leader, 4096)
-            except OSError:  # EIO: the terminal's other side is closed
-                break
-            if not chunk:
-                break
-            shown += chunk
-    finally:
-        if follower != -1:
-            os.close(follower)
-        os.close(leader)
-
-    assert done.returncode == 2
-    text = shown.decode("utf-8", "replace")
+    code, text = on_terminal(
+        env, "--as", CLAIRE, "partner", "change", "72000000001", "--csn", BUREAU, input=b"y\n"
+    )
+    assert code == 2
     assert "--yes" in text
     assert "?" not in text.split("acctctl:")[0]  # no question was drawn before the error
     assert history(env) == []

@@ -17,16 +17,16 @@ from typing import Any, TypeVar
 
 import pytest
 
-from acctctl import clock, service
+from acctctl import service
 from acctctl.cli.change_lines import StepLines
-from acctctl.demo import BIM_NANTES, BUREAU_NUMERIQUE, CADPRO, CLAIRE, JULIE, demo_document
+from acctctl.demo import BIM_NANTES, BUREAU_NUMERIQUE, CADPRO, CLAIRE, JULIE
 from acctctl.domain import Change
 from acctctl.errors import CancelledError, NotAllowedError, UsageError
 from acctctl.flow import Option, Request, ScriptedPrompter, run_change
 from acctctl.flow.prompter import CSN, IDS, YES, Validator
 from acctctl.service import Context
-from acctctl.store import open_store
 from acctctl.wizard import run_change_wizard
+from conftest import demo_context
 
 T = TypeVar("T")
 NOW = "2026-11-26T09:30:00Z"
@@ -87,9 +87,7 @@ def ctx(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Context]:
     monkeypatch.setenv("ACCTCTL_NOW", NOW)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "120")
-    now = clock.now()
-    context = Context(store=open_store(str(tmp_path / "account.db")), now=now, actor=CLAIRE)
-    service.replace_store(context, demo_document(now.date(), now), force=False, sandbox=True)
+    context = demo_context(tmp_path / "account.db", CLAIRE)
     yield context
     context.store.close()
 

@@ -14,17 +14,11 @@ prints as the characters typed. JSON keeps every name escaped, and exactly.
 
 from __future__ import annotations
 
-import fcntl
 import io
 import json
-import os
-import pty
 import re
 import sqlite3
-import struct
-import subprocess
 import sys
-import termios
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -45,12 +39,12 @@ from acctctl.output import card, inert, json_text, table
 from acctctl.tables import Column
 from conftest import StoreFactory
 from real_program import (
-    ACCTCTL,
     CLAIRE,
     NOW_MOMENT,
     TODAY,
     environment,
     exported,
+    on_terminal,
     run,
     target,
 )
@@ -148,38 +142,6 @@ def assert_inert(screen: str) -> None:
         assert raw not in screen, f"{raw!r} reached the terminal raw"
     for line in screen.splitlines():
         assert not line.lstrip(" │┃|").startswith("forged"), "a name forged a line of output"
-
-
-def on_terminal(env: dict[str, str], *args: str) -> tuple[int, str]:
-    """`acctctl ARGS` with standard output and error on a 60×300 pseudo-terminal, read
-    while it runs (a terminal's buffer is small: an unread one would block the writer)."""
-    leader, follower = pty.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 60, 300, 0, 0))
-    try:
-        process = subprocess.Popen(
-            [*ACCTCTL, *args],
-            stdin=subprocess.DEVNULL,
-            stdout=follower,
-            stderr=follower,
-            env={**env, "TERM": "xterm", "COLUMNS": "300", "LINES": "60"},
-        )
-        os.close(follower)
-        follower = -1
-        shown = b""
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # EIO: the program ended and its side of the terminal closed
-                break
-            if not chunk:
-                break
-            shown += chunk
-        code = process.wait(timeout=60)
-    finally:
-        if follower != -1:
-            os.close(follower)
-        os.close(leader)
-    return code, shown.decode("utf-8")
 
 
 TERMINAL_COMMANDS = {

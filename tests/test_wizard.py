@@ -19,22 +19,21 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from acctctl import clock, service
+from acctctl import service
 from acctctl.demo import (
     BIM_NANTES,
     BUREAU_NUMERIQUE,
     CADPRO,
     CLAIRE,
     ELIGIBLE_CONTRACT,
-    demo_document,
 )
 from acctctl.domain import Change
 from acctctl.errors import CancelledError, NotAllowedError
 from acctctl.flow import Request
 from acctctl.service import Context
-from acctctl.store import open_store
 from acctctl.wizard import run_change_wizard
 from acctctl.wizard.prompts import Option, QuestionaryPrompter, Validator
+from conftest import demo_context
 
 NOW = "2026-11-26T09:30:00Z"
 ENTER = "\r"
@@ -93,9 +92,7 @@ def ctx(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Context]:
     monkeypatch.setenv("NO_COLOR", "1")
     for var in ("ACCTCTL_STORE", "ACCTCTL_USER", "COLUMNS"):
         monkeypatch.delenv(var, raising=False)
-    now = clock.now()
-    context = Context(store=open_store(str(tmp_path / "account.db")), now=now, actor=None)
-    service.replace_store(context, demo_document(now.date(), now), force=False, sandbox=True)
+    context = demo_context(tmp_path / "account.db", None)
     yield context
     context.store.close()
 
