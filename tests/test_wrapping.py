@@ -134,3 +134,25 @@ def test_a_result_line_at_a_terminal_counts_its_tab_stops(
     lines = output.sys.stdout.getvalue().splitlines()
     assert all(len(line) <= 60 for line in lines), lines
     assert any(line.strip() == "2026-12-01T08:42:39+00:00" for line in lines), lines
+
+
+def test_a_reason_label_is_never_split_across_lines() -> None:
+    import io
+
+    from acctctl.cli.change_lines import why_not
+    from acctctl.rules import Reason
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    set_language("fr")
+    reasons = [Reason("auto-renew", "…"), Reason("expiring-soon", "…")]
+    line = "Étape 7/8 — Vérifiez les nouvelles informations : non soumise : " + why_not(
+        reasons, Terminal()
+    )
+    for width in (40, 60, 80):
+        wrapped = fit_message(line, width)
+        assert any("renouv. auto activé" in row for row in wrapped.splitlines()), wrapped
+        assert any("expire d’ici 90 jours" in row for row in wrapped.splitlines()), wrapped
+    assert why_not(reasons, io.StringIO()) == "auto-renew,expiring-soon"

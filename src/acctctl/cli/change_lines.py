@@ -50,9 +50,11 @@ def why_not(reasons: Sequence[Reason], stream: IO[str]) -> str:
     """Why a change was rejected: the rules' short labels for a person at a terminal
     ("auto-renew on"), their codes in a pipe or a log (``auto-renew``)."""
     if is_terminal(stream):
-        from acctctl.presentation import reason_labels
+        from acctctl.presentation import reason_label
+        from acctctl.tables import glue
 
-        return reason_labels(reasons)
+        # each label kept on one line when the message wraps ("renouv. auto activé")
+        return ", ".join(glue(reason_label(r.code)) for r in reasons)
     return ",".join(r.code for r in reasons)
 
 
