@@ -220,3 +220,48 @@ def test_a_wrong_document_is_named_before_the_existing_store(tmp_path: Path) -> 
     assert "seats" in refused.stderr and "already exists" not in refused.stderr
     exists = _import(tmp_path, store, "-", input=json.dumps(valid()))
     assert exists.exit_code != 0 and "already exists" in exists.stderr
+
+
+def _many_subscriptions() -> dict[str, Any]:
+    """valid() with 1,500 subscriptions, some products holding "}," and "[", so that
+    runs of elements meet cuts inside strings."""
+    value = valid()
+    first = value["subscriptions"][0]
+    value["subscriptions"] = [
+        *(
+            dict(first, id=f"72{n:09d}", product="Revit },{ [x] }," if n % 7 == 0 else "AutoCAD")
+            for n in range(100, 1600)
+        ),
+        *value["subscriptions"],
+    ]
+    return value
+
+
+def test_runs_of_elements_read_what_element_by_element_reads(chunk: int) -> None:
+    """Array elements are decoded many at a time (json_stream.ObjectReader.run): the
+    same records, however the chunks and the cuts fall."""
+    value = _many_subscriptions()
+    expected = parse_document(value)
+    for text in (json.dumps(value, ensure_ascii=False), json.dumps(value, indent=2)):
+        assert streamed(text) == expected
+
+
+def test_a_key_named_twice_deep_in_a_run_is_named_by_its_place(chunk: int) -> None:
+    text = json.dumps(_many_subscriptions())
+    marker = '"id": "72000001050",'
+    assert marker in text
+    text = text.replace(marker, marker + ' "seats": 11,', 1)
+    with pytest.raises(DocumentError) as caught:
+        streamed(text)
+    assert caught.value.place == "subscriptions[950].seats"
+    assert caught.value.problem == "the key appears more than once in this object"
+
+
+def test_a_mistake_deep_in_a_run_is_placed_as_json_loads_places_it(chunk: int) -> None:
+    text = json.dumps(_many_subscriptions(), indent=2)
+    broken = text.replace('"id": "72000001400"', '"id": "72000001400" "x"', 1)
+    with pytest.raises(UsageError) as expected:
+        decode_json(broken.encode(), "doc.json")
+    with pytest.raises(UsageError) as caught:
+        streamed(broken)
+    assert str(caught.value) == str(expected.value)

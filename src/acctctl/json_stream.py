@@ -35,6 +35,7 @@ from acctctl.ids import shown
 
 _CHUNK = 1 << 20
 _MAX_VALUE = 16 * _CHUNK
+_RUN = 1 << 18  # characters of array elements decoded by one call (``ObjectReader.run``)
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 
 
@@ -63,8 +64,13 @@ class Array:
             reader.pos += 1
         else:
             while True:
-                yield reader.value(f"{self.key}[{index}]")
-                index += 1
+                run = reader.run()
+                if run:
+                    yield from run
+                    index += len(run)
+                else:
+                    yield reader.value(f"{self.key}[{index}]")
+                    index += 1
                 reader.skip()
                 char = reader.peek()
                 reader.pos += 1
@@ -99,6 +105,7 @@ class ObjectReader:
         self._read = 0  # bytes read so far, to place a bad byte
         self.buffer = ""
         self.pos = 0
+        self._no_run_before = -1  # a run that failed ends here (in the buffer)
         self._eof = False
         self._lines = 0  # newlines in the text dropped from the buffer
         self._column = 0  # characters after the last of them
@@ -233,6 +240,41 @@ class ObjectReader:
                 raise duplicate
         return value
 
+    def run(self) -> list[Any]:
+        """The array elements from here to a ``},`` within ``_RUN`` characters, decoded
+        by one call of the C decoder: that text in brackets is a JSON array exactly when
+        it is a run of whole elements (a cut inside a string or inside a nested value
+        leaves it unclosed), so the values are the ones element by element decoding
+        would give. A cut that does not decode is moved back before the place the
+        decoder stopped at (the array's end, a string holding ``},``), a few times.
+        Empty when no run decodes, or when an object in it names a key twice: the caller
+        then decodes one element, which says what is wrong and where; no run is tried
+        again before that cut."""
+        while len(self.buffer) - self.pos < _CHUNK and self._fill():
+            pass
+        if self.pos < self._no_run_before:
+            return []
+        end = self.pos + _RUN
+        for _attempt in range(3):
+            cut = self.buffer.rfind("},", self.pos, end)
+            if cut < 0:
+                return []
+            try:
+                values = self._decoder.decode("[" + self.buffer[self.pos : cut + 1] + "]")
+            except json.JSONDecodeError as exc:
+                self._found.clear()
+                end = self.pos + exc.pos - 1  # the text before where it stopped ("[" added)
+                continue
+            except RecursionError:
+                values = None
+            if not isinstance(values, list) or self._found:
+                break
+            self.pos = cut + 1
+            return values
+        self._found.clear()
+        self._no_run_before = cut
+        return []
+
     def peek(self) -> str:
         if self.pos >= len(self.buffer):
             self._fill()
@@ -281,5 +323,6 @@ class ObjectReader:
         else:
             self._column += len(dropped)
         self.buffer = self.buffer[self.pos :] + text
+        self._no_run_before -= self.pos
         self.pos = 0
         return bool(chunk)
