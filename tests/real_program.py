@@ -163,6 +163,25 @@ def on_terminal(env: dict[str, str], *args: str, input: bytes | None = None) -> 
     return code, shown.decode("utf-8")
 
 
+def modules_loaded(
+    env: dict[str, str], probe: str, *args: str, stdin: str = ""
+) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    """``python -c PROBE ARGS``, where the probe writes on stderr at exit a line
+    ``LOADED: name name …`` (the modules it watches); those names."""
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *args],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=PROCESS_TIMEOUT,
+    )
+    lines = [line for line in done.stderr.splitlines() if line.startswith("LOADED:")]
+    assert lines, done.stderr
+    return done, set(lines[-1].removeprefix("LOADED:").split())
+
+
 def json_lines(text: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 

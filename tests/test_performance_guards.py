@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import timedelta
@@ -30,7 +29,16 @@ from acctctl.demo import demo_document
 from acctctl.domain import Partner
 from acctctl.store.sqlite import SqliteStore
 from acctctl.store.sqlite_schema import MIGRATIONS
-from real_program import CLAIRE, JULIE, NOW_MOMENT, THOMAS, TODAY, environment, run
+from real_program import (
+    CLAIRE,
+    JULIE,
+    NOW_MOMENT,
+    THOMAS,
+    TODAY,
+    environment,
+    modules_loaded,
+    run,
+)
 
 BIG_TABLES = frozenset(
     {
@@ -245,18 +253,7 @@ runpy.run_module("acctctl", run_name="__main__", alter_sys=True)
 def loaded_after(
     env: dict[str, str], body: str, *args: str, stdin: str = ""
 ) -> tuple[subprocess.CompletedProcess[str], set[str]]:
-    done = subprocess.run(
-        [sys.executable, "-c", _PROBE + body, *args],
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
-    lines = [line for line in done.stderr.splitlines() if line.startswith("LOADED:")]
-    assert lines, done.stderr
-    return done, set(lines[-1].removeprefix("LOADED:").split())
+    return modules_loaded(env, _PROBE + body, *args, stdin=stdin)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from real_program import CLAIRE, environment, run
+from real_program import CLAIRE, environment, modules_loaded, run
 
 _PROBE = """
 import atexit, os, runpy, sys
@@ -27,17 +27,7 @@ runpy.run_module("acctctl", run_name="__main__", alter_sys=True)
 
 
 def loaded_by(env: dict[str, str], *args: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:
-    done = subprocess.run(
-        [sys.executable, "-c", _PROBE, *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
-    lines = [line for line in done.stderr.splitlines() if line.startswith("LOADED:")]
-    assert lines, done.stderr
-    return done, set(lines[-1].removeprefix("LOADED:").split())
+    return modules_loaded(env, _PROBE, *args)
 
 
 @pytest.fixture
