@@ -160,27 +160,33 @@ def _tail(holder: Holder) -> tuple[str, ...] | None:
 
 def row_lines(rows: Iterable[ListedRow]) -> Iterator[str]:
     """One compact JSON object per row, as ``json_text(holder.view(row).to_json())``."""
-    # holder → (shared text, tail pieces); the holder objects are kept as keys, so one
-    # is never taken for another. Bounded: emptied when full.
-    known: dict[Holder, tuple[str, tuple[str, ...] | None]] = {}
+    # holder → what follows a row's own fields (its shared part and tail), split where
+    # the subscription's id goes; None: each row encoded on its own. The holder objects
+    # are kept as keys, so one is never taken for another. Bounded: emptied when full.
+    known: dict[Holder, tuple[str, ...] | None] = {}
     # (product, seats, plan) → their text: few products, seat counts and plans repeat.
     own: dict[tuple[str, int, str], str] = {}
     partners_text: dict[tuple[str, ...], str] = {}  # by partner list: one listing, one names
     strings: dict[str | None, str] = {}  # managers and agreements, few and repeated
     last: Holder | None = None  # the row before's holder: most rows share it
-    shared, pieces = "", None
+    rest: tuple[str, ...] | None = None
+    whole: str | None = None  # rest's one piece, when the id is not in it
     for row in rows:
         sub_id, product, seats, plan, holder = row
         if holder is not last:
-            entry = known.get(holder)
-            if entry is None:
+            if holder in known:
+                rest = known[holder]
+            else:
                 if len(known) >= _REMEMBERED:
                     known.clear()
-                text = _holder_text(holder, partners_text, strings)
-                entry = known[holder] = (text, _tail(holder))
+                rest = known[holder] = _rest(holder, partners_text, strings)
             last = holder
-            shared, pieces = entry
-        if pieces is None or (len(pieces) > 1 and not is_id(sub_id)):
+            whole = rest[0] if rest is not None and len(rest) == 1 else None
+        if whole is not None:
+            suffix = whole
+        elif rest is not None and is_id(sub_id):
+            suffix = sub_id.join(rest)
+        else:
             yield json_text(holder.view(row).to_json())
             continue
         key = (product, seats, plan)
@@ -196,13 +202,18 @@ def row_lines(rows: Iterable[ListedRow]) -> Iterator[str]:
         id_text = encode_basestring(sub_id)
         if not id_text.isascii() or "\x7f" in id_text:  # never so for a valid id
             id_text = safe_json(id_text)
-        yield _ROW_LINE % (
-            id_text,
-            fields,
-            shared,
-            pieces[0] if len(pieces) == 1 else sub_id.join(pieces),
-        )
+        yield _ROW_LINE % (id_text, fields, suffix)
+
+
+def _rest(
+    holder: Holder, partners_text: dict[tuple[str, ...], str], strings: dict[str | None, str]
+) -> tuple[str, ...] | None:
+    """What follows a row's own fields for every row of ``holder``, split where the id goes."""
+    tail = _tail(holder)
+    if tail is None:
+        return None
+    return (_holder_text(holder, partners_text, strings) + tail[0], *tail[1:])
 
 
 _OWN_FIELDS = '"product": %s, "seats": %s, "plan": %s, '
-_ROW_LINE = '{"id": %s, %s%s%s'
+_ROW_LINE = '{"id": %s, %s%s'
