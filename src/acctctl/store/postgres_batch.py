@@ -21,7 +21,7 @@ error is raised by the statement it belongs to, as it always was.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +29,7 @@ from acctctl.domain import Change, Contract, Subscription
 from acctctl.store import postgres_schema as schema
 from acctctl.store.base import PipelineAborted
 from acctctl.store.invariants import utc
+from acctctl.store.savepoints import savepoint
 
 if TYPE_CHECKING:
     from psycopg import Connection, Cursor, Pipeline
@@ -71,19 +72,8 @@ class BatchedWrites:
             sub = schema.SUBSCRIPTIONS.to_domain(row)
             yield sub, by_number.get(sub.contract or ""), pending.get(sub.contract or sub.id)
 
-    @contextmanager
-    def savepoint(self) -> Iterator[None]:
-        """What the block writes is undone if it raises; the rest of the transaction stays.
-        Plain statements, not psycopg's nested transaction (which waits for the server at
-        its entry and exit in pipeline mode)."""
-        self._db.execute("SAVEPOINT acctctl_one")
-        try:
-            yield
-        except BaseException:
-            self._db.execute("ROLLBACK TO SAVEPOINT acctctl_one")
-            self._db.execute("RELEASE SAVEPOINT acctctl_one")
-            raise
-        self._db.execute("RELEASE SAVEPOINT acctctl_one")
+    def savepoint(self) -> AbstractContextManager[None]:
+        return savepoint(self._db.execute, "acctctl_one")
 
     @contextmanager
     def batched(self, *, pipelined: bool = True) -> Iterator[None]:

@@ -6,14 +6,15 @@ number come from the tables themselves, inside the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from collections.abc import Iterable
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 
 from acctctl.domain import Change, ChangeStatus, HistoryEvent
 from acctctl.history import GENESIS, record
 from acctctl.store import invariants
 from acctctl.store.recorded import RecordedWrites, check_time
+from acctctl.store.savepoints import savepoint
 from acctctl.store.sqlite_rows import SqliteReader
 from acctctl.store.sqlite_schema import (
     CHANGE_FROM,
@@ -40,17 +41,8 @@ class SqliteWriter(SqliteReader, RecordedWrites):
         last = self._last_event()
         return GENESIS if last is None else str(last[2])
 
-    @contextmanager
-    def savepoint(self) -> Iterator[None]:
-        """What the block writes is undone if it raises; the rest of the transaction stays."""
-        self._db.execute("SAVEPOINT one_change")
-        try:
-            yield
-        except BaseException:
-            self._db.execute("ROLLBACK TO one_change")
-            self._db.execute("RELEASE one_change")
-            raise
-        self._db.execute("RELEASE one_change")
+    def savepoint(self) -> AbstractContextManager[None]:
+        return savepoint(self._db.execute, "one_change")
 
     def batched(self, *, pipelined: bool = True) -> AbstractContextManager[None]:
         return nullcontext()  # no round trips to save: the database is in this process
