@@ -9,14 +9,14 @@ in a pipe: English names, ISO dates in UTC and rule codes, whatever the language
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
-from typing import TYPE_CHECKING
+from datetime import date, datetime
+from typing import TYPE_CHECKING, TypeVar
 
 from acctctl import piped_cards
 from acctctl.i18n import N_, _, format_date, format_number
 from acctctl.local_time import days_left, local_time, moment
 from acctctl.output import card, inert, out
-from acctctl.tables import Column, date_column, glue
+from acctctl.tables import Column, glue
 
 if TYPE_CHECKING:
     from acctctl.domain import Change
@@ -54,6 +54,23 @@ def reason_label(code: str) -> str:
 
 def reason_labels(reasons: Iterable[Reason]) -> str:
     return ", ".join(reason_label(r.code) for r in reasons)
+
+
+T = TypeVar("T")
+
+
+def date_column(
+    name: str, label: str, day: Callable[[T], date | None], *, keep: int | None = None
+) -> Column[T]:
+    """A date: as the language writes it for a person, ISO 8601 in a pipe; empty if none."""
+    return Column(
+        name,
+        label,
+        lambda r: "" if (d := day(r)) is None else format_date(d),
+        lambda r: "" if (d := day(r)) is None else d.isoformat(),
+        whole=True,
+        keep=keep,
+    )
 
 
 def _moment_column(

@@ -25,10 +25,9 @@ import re
 import textwrap
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import IO, TYPE_CHECKING, Generic, Literal, TypeVar
 
-from acctctl.i18n import _, format_date
+from acctctl.i18n import _
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -129,22 +128,6 @@ class Column(Generic[R]):
     min_text: int = 10  # a wrapping column narrower than this reads badly
     # A pipe may want two columns where a person reads one ("From", "To": "A → B").
     shown: Literal["both", "terminal", "pipe"] = "both"
-
-
-def date_column(
-    name: str, label: str, day: Callable[[R], date | None], *, keep: int | None = None
-) -> Column[R]:
-    """A date: as the language writes it for a person, ISO 8601 in a pipe; empty if none."""
-
-    def human(record: R) -> str:
-        value = day(record)
-        return "" if value is None else format_date(value)
-
-    def plain(record: R) -> str:
-        value = day(record)
-        return "" if value is None else value.isoformat()
-
-    return Column(name, label, human, plain, whole=True, keep=keep)
 
 
 @dataclass

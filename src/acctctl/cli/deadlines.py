@@ -85,7 +85,8 @@ def _before_that(deadline: Deadline) -> str:
 
 def deadline_columns() -> list[Column[Deadline]]:
     """Human: sentences and the language's dates; piped: ISO dates and codes (SPEC §8)."""
-    from acctctl.tables import Column, date_column  # drawing only, not at registration
+    from acctctl.presentation import date_column  # drawing only, not at registration
+    from acctctl.tables import Column
 
     return [
         Column("Contract", _("Contract"), lambda d: d.contract, lambda d: d.contract, whole=True),
