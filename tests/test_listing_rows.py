@@ -117,3 +117,24 @@ def test_the_primary_admin_sees_every_reason_but_authorization(store_factory: St
     assert [r["code"] for r in row["reasons"]] == ["auto-renew"]
     assert "acctctl subs auto-renew 72000000001 --off" in row["reasons"][0]["message"]
     store.close()
+
+
+def test_the_cycle_collector_is_paused_for_a_listing_and_resumed_as_it_was() -> None:
+    import gc
+
+    from acctctl.output import cycle_collection_paused
+
+    assert gc.isenabled()
+    with cycle_collection_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(KeyError), cycle_collection_paused():
+        raise KeyError("x")
+    assert gc.isenabled()  # resumed after an error too
+    gc.disable()
+    try:
+        with cycle_collection_paused():
+            pass
+        assert not gc.isenabled()  # off before: left off
+    finally:
+        gc.enable()

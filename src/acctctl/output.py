@@ -8,12 +8,14 @@ Rich is imported only by the code that draws.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import itertools
 import os
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -193,6 +195,22 @@ def print_json_line(value: Any) -> None:
 def print_json_array(items: Iterable[Any]) -> None:
     """Stream a JSON array item by item: constant memory for 100,000 rows."""
     print_json_array_text(json_text(item) for item in items)
+
+
+@contextlib.contextmanager
+def cycle_collection_paused() -> Iterator[None]:
+    """Python's cycle collector paused for a streamed listing: a listing keeps a few
+    thousand contracts' objects at a time and frees each by reference counting, and
+    the collector would walk them some 300 times for nothing (5 % of a 100,000-row
+    listing). Nothing it allocates refers to itself; the collector is resumed after,
+    unless it was off before."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def print_json_array_text(items: Iterable[str]) -> None:

@@ -16,6 +16,7 @@ from acctctl.hints import command
 from acctctl.i18n import N_, _
 from acctctl.ids import parse_id, shown_identity
 from acctctl.output import (
+    cycle_collection_paused,
     err,
     inert,
     print_ids,
@@ -68,7 +69,10 @@ def list_(
         _warn_unknown_identity(
             context, None if first_row is None else first_row[4].reasons.of(first_row[0])
         )
-        print_json_array_text(row_lines(itertools.chain([first_row] if first_row else [], rows)))
+        with cycle_collection_paused():
+            print_json_array_text(
+                row_lines(itertools.chain([first_row] if first_row else [], rows))
+            )
         return
     if from_ is not None:
         from acctctl.service.export import list_from_export
