@@ -13,8 +13,18 @@ def main() -> None:
 
         sys.stdout.write(f"acctctl {__version__}\n")
         sys.exit(0)
-    from acctctl.cli.app import main as run
+    import gc
 
+    # Importing Typer and the application creates objects that all live until exit (modules,
+    # classes, functions): the cycle collector would walk them ~30 times for nothing, 3 ms
+    # of a start-up. Once imported they are set aside for good (gc.freeze: never walked
+    # again), and the collector runs as usual on what the command creates.
+    gc.disable()
+    try:
+        from acctctl.cli.app import main as run
+    finally:
+        gc.freeze()
+        gc.enable()
     sys.exit(run())
 
 
