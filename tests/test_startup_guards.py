@@ -150,3 +150,34 @@ def test_building_one_command_changes_nothing_said(
     set_language("en")
     assert said[0] == said[1]
     assert ": acctctl" in said[0][1] + said[0][2]  # Usage: / Utilisation :
+
+
+_GC_PROBE = """
+import atexit, gc, runpy, sys
+collections = []
+gc.callbacks.append(lambda phase, info: phase == "stop" and collections.append(info))
+def report():
+    sys.stderr.write(f"\\nGC: {gc.isenabled()} {gc.get_freeze_count()} {len(collections)}\\n")
+atexit.register(report)
+sys.argv = ["acctctl", *sys.argv[1:]]
+runpy.run_module("acctctl", run_name="__main__", alter_sys=True)
+"""
+
+
+def test_start_up_sets_its_objects_aside_from_the_cycle_collector(
+    home_env: dict[str, str],
+) -> None:
+    """What importing Typer and the application creates is frozen, not walked again and
+    again; the collector is on for the command itself."""
+    done = subprocess.run(
+        [sys.executable, "-c", _GC_PROBE, "subs", "list", "--json"],
+        env=home_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    enabled, frozen, collections = done.stderr.rsplit("GC: ", 1)[1].split()
+    assert enabled == "True"
+    assert int(frozen) > 10_000  # the modules, classes and functions of the start
+    assert int(collections) < 15  # ~35 when the start-up is walked
