@@ -10,6 +10,7 @@ without a server those tests skip, except under CI (``CI=true``), where they fai
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sqlite3
@@ -375,6 +376,13 @@ def _no_real_user_folders(
     monkeypatch.setenv("XDG_DATA_HOME", str(base / "data"))
     monkeypatch.delenv("ACCTCTL_STORE", raising=False)
     monkeypatch.delenv("ACCTCTL_USER", raising=False)
+
+
+class TerminalStream(io.StringIO):
+    """A text stream that says it is a terminal: what a renderer writes for a person."""
+
+    def isatty(self) -> bool:
+        return True
 
 
 @pytest.fixture(autouse=True)

@@ -17,6 +17,7 @@ from acctctl import output, pager
 from acctctl.i18n import set_language
 from acctctl.output import table
 from acctctl.tables import Column, plan
+from conftest import TerminalStream
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 Row = tuple[str, str, str, str]
@@ -35,11 +36,6 @@ def rows(n: int) -> list[Row]:
     ]
 
 
-class Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
 @pytest.fixture(autouse=True)
 def plain(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
@@ -51,7 +47,7 @@ def test_streamed_rows_are_the_lines_rich_draws(width: int) -> None:
     records = rows(30)
     layout = plan(COLUMNS, records, width)
     assert not layout.cards
-    drawn = Terminal()
+    drawn = TerminalStream()
     layout.draw(records, drawn, header=False)
     assert "".join(layout.rows(records)) == ANSI.sub("", drawn.getvalue())
 
@@ -60,7 +56,7 @@ def test_a_long_table_is_drawn_from_the_first_batch_on(monkeypatch: pytest.Monke
     """Records are read as they are drawn: the table has written its header and first rows
     before the listing is over (and never holds it all)."""
     monkeypatch.setenv("COLUMNS", "80")
-    stream = Terminal()
+    stream = TerminalStream()
     seen: list[int] = []
 
     def listing() -> Iterator[Row]:
@@ -81,7 +77,7 @@ def test_a_long_table_is_drawn_from_the_first_batch_on(monkeypatch: pytest.Monke
 def test_a_whole_value_longer_than_the_sample_is_never_split() -> None:
     records = rows(output.TABLE_SAMPLE + 5)
     records[-1] = ("72000000001234567", "Revit", "1", "2027-06-19")
-    stream = Terminal()
+    stream = TerminalStream()
     table(COLUMNS, records, stream=stream)
     assert "72000000001234567" in stream.getvalue()
 

@@ -37,7 +37,7 @@ from acctctl.demo import (
 from acctctl.domain import Account, AccountDocument, Change, Notice, Partner, Subscription
 from acctctl.output import card, inert, json_text, table
 from acctctl.tables import Column
-from conftest import StoreFactory
+from conftest import StoreFactory, TerminalStream
 from real_program import (
     CLAIRE,
     NOW_MOMENT,
@@ -301,17 +301,12 @@ def test_the_wizard_prints_names_inert_at_every_step_and_prompt(tmp_path: Path) 
 # --- the renderers themselves, on a stream that says it is a terminal ---------------------
 
 
-class FakeTerminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
 HOSTILE_TEXTS = (CSI, CURSOR, OSC_TITLE, OSC_LINK, BELL, C1, BIDI, FORGED, RICH_BOLD, RICH_LINK)
 
 
 @pytest.mark.parametrize("terminal", [True, False], ids=["terminal", "pipe"])
 def test_table_and_card_render_any_text_inert(terminal: bool) -> None:
-    stream: io.StringIO = FakeTerminal() if terminal else io.StringIO()
+    stream: io.StringIO = TerminalStream() if terminal else io.StringIO()
     columns: list[Column[str]] = [
         Column("Name", "Name", str, str, whole=True),
         Column("Other", "Other", str, str),
@@ -382,7 +377,7 @@ def test_partner_fields_keep_every_value_as_text() -> None:
     from acctctl.presentation import partner_fields
 
     partner = Partner(CADPRO, RICH_BOLD + CSI, "Lyon" + CURSOR, "FR" + BIDI, "e@x" + BELL, True)
-    stream = FakeTerminal()
+    stream = TerminalStream()
     card("Partner", partner_fields(partner), stream=stream)
     assert_inert(stream.getvalue())
     assert RICH_BOLD in stream.getvalue()

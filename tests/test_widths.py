@@ -15,6 +15,7 @@ from acctctl.i18n import set_language
 from acctctl.local_time import days_left, local_time, relative
 from acctctl.output import fit_message, table
 from acctctl.tables import Column, glue, plan
+from conftest import TerminalStream
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 ROWS = [
@@ -26,11 +27,6 @@ COLUMNS: list[Column[tuple[str, str, str]]] = [
     Column("Product", "Product", lambda r: r[1], lambda r: r[1], keep=50),
     Column("Term end", "Term end", lambda r: r[2], lambda r: r[2], whole=True, keep=80),
 ]
-
-
-class Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
 
 
 @pytest.fixture(autouse=True)
@@ -45,7 +41,7 @@ def plain(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def drawn(width: int, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("COLUMNS", str(width))
-    stream = Terminal()
+    stream = TerminalStream()
     table(COLUMNS, ROWS, title="Subscriptions", stream=stream)
     return ANSI.sub("", stream.getvalue())
 
@@ -77,7 +73,7 @@ def test_when_the_essential_columns_do_not_fit_each_record_is_a_card() -> None:
     essential = [Column(c.name, c.label, c.human, c.plain, whole=c.whole) for c in COLUMNS]
     layout = plan(essential, ROWS, 30)
     assert layout.cards
-    stream = Terminal()
+    stream = TerminalStream()
     layout.draw(ROWS, stream)
     lines = ANSI.sub("", stream.getvalue()).splitlines()
     assert "ID        72000000001" in lines and "Term end  2028-01-05" in lines
@@ -105,7 +101,7 @@ def test_columns_that_make_no_sense_mean_80(
     value: str, expected: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("COLUMNS", value)
-    assert tables.terminal_width(Terminal()) == expected
+    assert tables.terminal_width(TerminalStream()) == expected
 
 
 def test_piped_output_is_tab_separated_with_one_header_line_of_english_names() -> None:
@@ -123,7 +119,7 @@ def test_piped_output_is_tab_separated_with_one_header_line_of_english_names() -
 
 
 def test_an_empty_table_says_so_at_a_terminal_and_gives_the_header_in_a_pipe() -> None:
-    screen = Terminal()
+    screen = TerminalStream()
     table(COLUMNS, [], empty="No changes yet.", stream=screen)
     assert ANSI.sub("", screen.getvalue()).strip() == "No changes yet."
     pipe = io.StringIO()
