@@ -383,14 +383,17 @@ def listing_floor(
         lambda: run_once(listing, env), lambda: run_once(floor, env), runs
     )
     value, base = median_wall(targets), median_wall(baselines)
+    # The target is for 100,000 and 1,000,000 subscriptions: below, the floor's start-up
+    # (20 ms against acctctl's 55) weighs on the ratio; reported for the growth curve.
+    judged = size >= 100_000
     report.add(
         Row(
             f"subs list --json ({tag}) [base: plain_listing.py, same bytes]",
             seconds(value),
             seconds(base),
             f"{value / base:.2f}",
-            "ratio ≤ 1.0",
-            value / base <= 1.0,
+            "ratio ≤ 1.0" if judged else "(100k, 1M)",
+            value / base <= 1.0 if judged else None,
         ),
         size=size,
         key="subs list --json ÷ plain_listing.py",
