@@ -307,8 +307,8 @@ def account(
             seconds(value),
             seconds(base),
             f"{value / base:.2f}",
-            "≤ 2 s, ratio ≤ 4",
-            value <= 2 and value / base <= 4,
+            "≤ 2 s, ratio ≤ 4" if size <= 100_000 else "ratio ≤ 4",  # 2 s: round 1, 100k
+            (value <= 2 or size > 100_000) and value / base <= 4,
         ),
         size=size,
         key="subs list --json",
