@@ -77,7 +77,7 @@ class Facts:
     asked yet (a listing): the rules about the request itself are then skipped.
 
     Which rules fail never depends on ``subscription``: it only names the subscription
-    in messages. A listing relies on it to decide once per contract (service.views._Account).
+    in messages. A listing relies on it to decide once per contract (service.listing).
 
     ``unknown`` holds the facts (from ``UNKNOWABLE``) the source does not give: the rules
     that need them are left to ``undecided`` instead of deciding on a placeholder value.
