@@ -203,12 +203,16 @@ def bulk_figure(
     )
 
 
+def sqlite_ids(env: dict[str, str], work: Path, pristine: Path) -> Path:
+    with sqlite3.connect(f"file:{pristine}?mode=ro", uri=True) as db:
+        contract_of = dict(db.execute("SELECT id, contract FROM subscriptions"))
+    return bulk_ids(env, work, str(pristine), contract_of)
+
+
 def sqlite_bulk(
     report: Report, env: dict[str, str], work: Path, pristine: Path, size: int, runs: int
 ) -> Path:
-    with sqlite3.connect(f"file:{pristine}?mode=ro", uri=True) as db:
-        contract_of = dict(db.execute("SELECT id, contract FROM subscriptions"))
-    ids = bulk_ids(env, work, str(pristine), contract_of)
+    ids = sqlite_ids(env, work, pristine)
     count = sum(1 for _ in ids.open())
     copy = work / "bulk.db"
 
