@@ -99,7 +99,7 @@ def _holder_text(
     once per partner list, in ``partners_text``: a dict and the encoder per contract
     were a tenth of a listing). A test compares it with the encoder's on every kind of
     row."""
-    from acctctl.service.views import terms_json
+    from acctctl.service.reading import terms_json
 
     terms = holder.terms
     partners = partners_text.get(terms.partners)

@@ -59,9 +59,10 @@ if TYPE_CHECKING:
     )
 
 # Each name is imported from its module on first use, the modules tried in this order:
-# `subs list` needs the views only, not the change and admin use cases (and what they
-# import), at every start. The imports above are for type checkers; `__all__` below.
-_MODULES = ("views", "listing", "context", "change", "admin", "bulk")
+# `subs list --json` needs the listing only, a table the views too — not the change and
+# admin use cases (and what they import), at every start. The imports above are for
+# type checkers; `__all__` below.
+_MODULES = ("listing", "views", "context", "change", "admin", "bulk")
 
 
 def __getattr__(name: str) -> Any:

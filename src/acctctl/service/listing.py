@@ -18,12 +18,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from acctctl.domain import Change, Subscription, Terms
 from acctctl.ids import is_id
 from acctctl.rules import NAMING_THE_SUBSCRIPTION, Facts, Reason, candidates, eligibility
 from acctctl.service.context import Context, _effective
-from acctctl.service.views import SubscriptionView, _Account
+from acctctl.service.reading import Account
+
+if TYPE_CHECKING:
+    from acctctl.service.views import SubscriptionView
 
 PLACEHOLDER = "x0placeholder0x"
 """Stands for the subscription's id in a contract's reasons: an id (``ids.is_id``) that
@@ -90,7 +94,7 @@ class Holder:
     __slots__ = ("days_left", "names", "own", "pending", "reasons", "terms")
 
     def __init__(
-        self, account: _Account, terms: Terms, pending: Change | None, own: Subscription | None
+        self, account: Account, terms: Terms, pending: Change | None, own: Subscription | None
     ) -> None:
         terms, pending = _effective(terms, pending, account.ctx.now)
         self.terms = terms
@@ -111,6 +115,8 @@ class Holder:
 
     def view(self, row: tuple[str, str, int, str, object]) -> SubscriptionView:
         """The ``SubscriptionView`` of the holder's subscription ``row``."""
+        from acctctl.service.views import SubscriptionView  # not for `subs list --json`
+
         sub_id, product, seats, plan = row[:4]
         sub = self.own
         if sub is None:
@@ -130,7 +136,7 @@ def listing_rows(ctx: Context, *, eligible_only: bool = False) -> Iterator[Liste
     With ``eligible_only`` the store selects the candidates (``rules.candidates``) and
     the rules decide on each of them, as on every other subscription."""
     with ctx.store.read() as reader:
-        account = _Account(reader, ctx)
+        account = Account(reader, ctx)
         selection = None
         if eligible_only:
             selection = candidates(ctx.today, ctx.now, ctx.actor, account.actor_user)

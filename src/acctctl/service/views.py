@@ -30,7 +30,8 @@ from acctctl.rules import (
     days_left,
     eligibility,
 )
-from acctctl.service.context import Context, _effective, _iso, find_user
+from acctctl.service.context import Context, _effective, find_user
+from acctctl.service.reading import Account, terms_json
 
 if TYPE_CHECKING:  # annotations only: the protocols cost 1 ms to build at each start
     from acctctl.store.base import StoreReader
@@ -113,35 +114,6 @@ class SubscriptionView:
         }
 
 
-def terms_json(
-    terms: Terms,
-    days_left: int,
-    pending: Change | None,
-    names: dict[str, str],
-    missing: frozenset[str] = frozenset(),
-) -> dict[str, Any]:
-    """The keys of ``SubscriptionView.to_json`` from ``manager`` to ``pending_change``:
-    what every subscription of a contract shows alike (``listing_json`` encodes it once)."""
-    pending_json = None
-    if pending is not None:
-        pending_json = {
-            "id": pending.id,
-            "to": {"csn": pending.to, "name": names.get(pending.to, pending.to)},
-            "effective_at": _iso(pending.effective_at),
-        }
-    return {
-        "manager": None if "contract-manager" in missing else terms.manager,
-        "term_end": terms.term_end.isoformat(),
-        "days_left": days_left,
-        "auto_renew": None if "auto-renew" in missing else terms.auto_renew,
-        "agreement": terms.agreement,
-        "partners": [
-            {"csn": c if is_csn(c) else None, "name": names.get(c, c)} for c in terms.partners
-        ],
-        "pending_change": pending_json,
-    }
-
-
 @dataclass(frozen=True, slots=True)
 class SubscriptionDetail:
     """`subs show`: the view, the contract's other subscriptions and the support level."""
@@ -161,15 +133,8 @@ class SubscriptionDetail:
         return data
 
 
-class _Account:
-    """What reading subscriptions needs once: partners' names, the acting user."""
-
-    def __init__(self, reader: StoreReader, ctx: Context) -> None:
-        self.reader = reader
-        self.ctx = ctx
-        self.names = {p.csn: p.name for p in reader.partners()}
-        self.actor_user: User | None = find_user(reader, ctx.actor)
-        self.today = ctx.today
+class _Account(Account):
+    """``reading.Account``, and one subscription's view decided on its own."""
 
     def view(
         self,
