@@ -52,6 +52,27 @@ def test_streamed_rows_are_the_lines_rich_draws(width: int) -> None:
     assert "".join(layout.rows(records)) == ANSI.sub("", drawn.getvalue())
 
 
+@pytest.mark.parametrize("kept", [2, 4096])
+def test_cells_made_once_per_value_are_the_lines_rich_draws(
+    kept: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Layout.rows makes a column's cell once per value (a few thousand kept): the same
+    lines however often values repeat or the kept ones are forgotten, escapes included."""
+    from acctctl import tables
+
+    monkeypatch.setattr(tables, "_CELLS_KEPT", kept)
+    records = [
+        (r[0], r[1] + (" \x1b[31mred" if i % 5 == 0 else ""), r[2], r[3])
+        for i, r in enumerate(rows(200))
+    ]
+    layout = plan(COLUMNS, records, 60)
+    drawn = TerminalStream()
+    layout.draw(records, drawn, header=False)
+    made = "".join(layout.rows(records))
+    assert made == ANSI.sub("", drawn.getvalue())
+    assert "\x1b" not in made and "\\x1b[31mred" in made
+
+
 def test_a_long_table_is_drawn_from_the_first_batch_on(monkeypatch: pytest.MonkeyPatch) -> None:
     """Records are read as they are drawn: the table has written its header and first rows
     before the listing is over (and never holds it all)."""

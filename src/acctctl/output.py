@@ -263,9 +263,11 @@ def table(
             while batch := list(itertools.islice(remaining, TABLE_SAMPLE)):
                 layout.draw(batch, target, header=False)
         else:
+            # A hundred lines per write: at a terminal each write is a system call.
             write = target.write
-            for line in layout.rows(remaining):
-                write(line)
+            lines = layout.rows(remaining)
+            while chunk := "".join(itertools.islice(lines, 100)):
+                write(chunk)
         footer = layout.footer()
         if footer:
             console(target).print(footer, style="dim")

@@ -216,26 +216,36 @@ class Layout(Generic[R]):
         """The lines ``draw(records, header=False)`` draws for a table (not cards), made
         directly: a listing of 100,000 records after its first batch, at the speed of
         text. A whole value wider than its column (never one the layout measured) is
-        written whole, pushing its row to the right, rather than split."""
-        from acctctl.output import inert
+        written whole, pushing its row to the right, rather than split.
 
+        A listing repeats its values (products, partners, dates): each column's cell is
+        made (escaped, wrapped, padded) once per value, a few thousand values kept."""
         spans = list(zip(self.columns, self.widths, strict=True))
+        made: list[dict[str, list[str]]] = [{} for _ in spans]
+        blanks = [" " * width for width in self.widths]
         for record in records:
             cells: list[list[str]] = []
-            for column, width in spans:
-                value = inert(column.human(record))
-                if column.whole or ("\n" not in value and cell_width(value) <= width):
-                    cells.append([unglue(value)])
-                else:
-                    cells.append(wrap(value, width))
-            height = max(len(lines) for lines in cells)
-            for n in range(height):
-                parts = []
-                for (column, width), lines in zip(spans, cells, strict=True):
-                    text = lines[n] if n < len(lines) else ""
-                    pad = " " * max(width - cell_width(text), 0)
-                    parts.append(pad + text if column.justify == "right" else text + pad)
-                yield "  ".join(parts) + "\n"
+            for (column, width), known in zip(spans, made, strict=True):
+                value = column.human(record)
+                lines = known.get(value)
+                if lines is None:
+                    if len(known) >= _CELLS_KEPT:
+                        known.clear()
+                    lines = known[value] = _padded(value, column, width)
+                cells.append(lines)
+            if all(len(lines) == 1 for lines in cells):
+                yield "  ".join([lines[0] for lines in cells]) + "\n"
+                continue
+            for n in range(max(len(lines) for lines in cells)):
+                yield (
+                    "  ".join(
+                        [
+                            lines[n] if n < len(lines) else blank
+                            for lines, blank in zip(cells, blanks, strict=True)
+                        ]
+                    )
+                    + "\n"
+                )
 
     def footer(self) -> str | None:
         if not self.dropped:
@@ -243,6 +253,27 @@ class Layout(Generic[R]):
         return _("Not shown at this width: {columns}. A wider terminal shows them.").format(
             columns=", ".join(c.label for c in self.dropped)
         )
+
+
+_CELLS_KEPT = 4096  # distinct values per column whose cell lines ``Layout.rows`` keeps
+
+
+def _padded(raw: str, column: Column[R], width: int) -> list[str]:
+    """A cell's lines as ``Layout.rows`` writes them: escaped, wrapped to ``width`` (a
+    whole value kept on one line), each padded to ``width`` on the side away from its
+    justification."""
+    from acctctl.output import inert
+
+    value = inert(raw)
+    if column.whole or ("\n" not in value and cell_width(value) <= width):
+        lines = [unglue(value)]
+    else:
+        lines = wrap(value, width)
+    padded = []
+    for text in lines:
+        pad = " " * max(width - cell_width(text), 0)
+        padded.append(pad + text if column.justify == "right" else text + pad)
+    return padded
 
 
 def _cell(value: str, column: Column[R], width: int) -> str:
