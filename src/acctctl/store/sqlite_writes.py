@@ -10,10 +10,10 @@ from collections.abc import Iterable
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 
-from acctctl.domain import Change, ChangeStatus, HistoryEvent
+from acctctl.domain import Change, ChangeStatus, EventKind
 from acctctl.history import GENESIS, record
 from acctctl.store import invariants
-from acctctl.store.recorded import RecordedWrites, check_time
+from acctctl.store.recorded import RecordedWrites, dated_before
 from acctctl.store.savepoints import savepoint
 from acctctl.store.sqlite_rows import SqliteReader
 from acctctl.store.sqlite_schema import (
@@ -32,14 +32,14 @@ _INSERT_CHANGE = CHANGES.insert_with(ord="(SELECT coalesce(max(ord) + 1, 0) FROM
 class SqliteWriter(SqliteReader, RecordedWrites):
     """The writes of one ``BEGIN IMMEDIATE`` transaction."""
 
-    def _record(self, event: HistoryEvent) -> None:
-        check_time(self, event.at)
+    def _record(self, event: EventKind, change: Change, at: datetime, by: str | None) -> None:
+        """The next history record: chained to the last one and dated no earlier than it
+        (``check_time``), the last one read once."""
         last = self._last_event()
-        self._db.execute(HISTORY.insert, HISTORY.params(event, 1 if last is None else last[0] + 1))
-
-    def _head(self) -> str:
-        last = self._last_event()
-        return GENESIS if last is None else str(last[2])
+        if last is not None and at < (latest := datetime.fromisoformat(last[1])):
+            raise dated_before(latest, at)
+        made = record(GENESIS if last is None else str(last[2]), event, change, at, by)
+        self._db.execute(HISTORY.insert, HISTORY.params(made, 1 if last is None else last[0] + 1))
 
     def savepoint(self) -> AbstractContextManager[None]:
         return savepoint(self._db.execute, "one_change")
@@ -58,7 +58,7 @@ class SqliteWriter(SqliteReader, RecordedWrites):
 
     def add_change(self, change: Change) -> None:
         invariants.check_new_change(self, change)
-        self._record(record(self._head(), "submitted", change, change.submitted_at, change.by))
+        self._record("submitted", change, change.submitted_at, change.by)
         # ord comes from the table (_INSERT_CHANGE): the one stored value left is holder.
         self._db.execute(_INSERT_CHANGE, CHANGES.params(change, change.holder))
         self._db.executemany(CHANGE_FROM.insert, CHANGE_FROM.rows(change.id, change.from_))
@@ -72,7 +72,7 @@ class SqliteWriter(SqliteReader, RecordedWrites):
     ) -> None:
         change = invariants.change_to_move(self, id, status)
         assert status != "pending"  # for the type checker: refused just above
-        self._record(record(self._head(), status, change, at, by))
+        self._record(status, change, at, by)
         self._db.execute("UPDATE changes SET status = ? WHERE id = ?", (status, id))
 
     def set_contract_partners(self, number: str, partners: Iterable[str]) -> None:
