@@ -10,11 +10,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from acctctl import tables
+from acctctl import terminal_text
 from acctctl.i18n import set_language
 from acctctl.local_time import days_left, local_time, relative
 from acctctl.output import fit_message, table
-from acctctl.tables import Column, glue, plan
+from acctctl.tables import Column, plan
+from acctctl.terminal_text import glue
 from conftest import TerminalStream
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -88,9 +89,9 @@ def test_columns_take_the_width_their_content_needs() -> None:
 
 def test_a_glued_value_stays_on_one_line_when_its_cell_wraps() -> None:
     text = "→ CADpro Lyon from " + glue("2026-11-26 10:30 CET (in 59 min)")
-    lines = tables.wrap(text, 34)
+    lines = terminal_text.wrap(text, 34)
     assert "2026-11-26 10:30 CET (in 59 min)" in lines
-    assert all(tables.GLUE not in line for line in lines)
+    assert all(terminal_text.GLUE not in line for line in lines)
 
 
 @pytest.mark.parametrize(
@@ -101,7 +102,7 @@ def test_columns_that_make_no_sense_mean_80(
     value: str, expected: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("COLUMNS", value)
-    assert tables.terminal_width(TerminalStream()) == expected
+    assert terminal_text.terminal_width(TerminalStream()) == expected
 
 
 def test_piped_output_is_tab_separated_with_one_header_line_of_english_names() -> None:

@@ -110,7 +110,7 @@ def console(stream: IO[str] | None = None, *, width: int | None = None) -> Conso
     """A Rich console on ``stream`` (stdout), as wide as the terminal (80 when unknown)."""
     from rich.console import Console
 
-    from acctctl.tables import terminal_width
+    from acctctl.terminal_text import terminal_width
 
     stream = stream or sys.stdout
     terminal = is_terminal(stream)
@@ -139,10 +139,10 @@ def _fitted(text: str, stream: IO[str]) -> str:
     its tab stops are counted: a result line's time must not run past the edge); in a
     pipe or a log, one line per message, tabs kept."""
     if not is_terminal(stream):
-        from acctctl.tables import unglue
+        from acctctl.terminal_text import unglue
 
         return unglue(text)
-    from acctctl.tables import cell_width, terminal_width, unglue
+    from acctctl.terminal_text import cell_width, terminal_width, unglue
 
     width = terminal_width(stream)
     if "\t" in text:
@@ -242,7 +242,7 @@ def table(
     language-independent values (streamed) when piped. ``empty`` is said instead of an
     empty table at a terminal (a pipe gets the header line alone). ``human``: drawn for
     a person wherever it goes (the wizard's screens, which only run at a terminal)."""
-    from acctctl import tables
+    from acctctl import tables, terminal_text
     from acctctl.pager import paged
 
     stream = stream or sys.stdout
@@ -256,7 +256,7 @@ def table(
     if not rows and empty:
         stream.write(_fitted(empty, stream) + "\n")  # a command in it stays pasteable
         return
-    layout = tables.plan(columns, rows, tables.terminal_width(stream))
+    layout = tables.plan(columns, rows, terminal_text.terminal_width(stream))
     with paged(stream, enabled=not human) as target:
         layout.draw(rows, target, title=title)
         if layout.cards:
@@ -284,7 +284,7 @@ def card(
     width = max((len(label) for label, _ in fields), default=0)
     if not is_terminal(stream):
         stream.write(inert(title) + "\n")
-        from acctctl.tables import unglue
+        from acctctl.terminal_text import unglue
 
         for label, value in fields:
             stream.write(f"  {label.ljust(width)}  {unglue(inert(value))}\n")
@@ -293,10 +293,10 @@ def card(
     from rich.table import Table
     from rich.text import Text
 
-    from acctctl.tables import cell_width, terminal_width, wrap
+    from acctctl.terminal_text import cell_width, terminal_width, wrap
 
     # Labels stay on one line; values are wrapped here, at spaces only, so an id, a date
-    # or a time with its zone (glued: tables.glue) is never split.
+    # or a time with its zone (glued: terminal_text.glue) is never split.
     label_width = max((cell_width(label) for label, _ in fields), default=0)
     value_width = max(terminal_width(stream) - 4 - label_width - 2, 16)
     body = Table.grid(padding=(0, 2))

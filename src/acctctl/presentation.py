@@ -16,7 +16,8 @@ from acctctl import piped_cards
 from acctctl.i18n import N_, _, format_date, format_number
 from acctctl.local_time import days_left, local_time, moment
 from acctctl.output import card, inert, out
-from acctctl.tables import Column, glue
+from acctctl.tables import Column
+from acctctl.terminal_text import glue
 
 if TYPE_CHECKING:
     from acctctl.domain import Change

@@ -1,6 +1,6 @@
 """Messages wrapped to a terminal's width so that what they say can still be used.
 
-Words break at spaces, never inside; a glued value (``tables.glue``: a time with its
+Words break at spaces, never inside; a glued value (``terminal_text.glue``: a time with its
 zone) and any word longer than the line stay whole. A command in backticks is
 something to paste: it stays whole on a line when it fits one; when it is longer than
 the screen — a store path, ``--as`` and ``--lang`` repeated (``hints.command``) — the
@@ -15,7 +15,7 @@ import re
 import shlex
 import textwrap
 
-from acctctl.tables import cell_width, glue, unglue
+from acctctl.terminal_text import cell_width, glue, unglue
 
 _COMMAND = re.compile(r"`([^`]+)`")
 CONTINUATION = " \\"

@@ -51,7 +51,7 @@ def why_not(reasons: Sequence[Reason], stream: IO[str]) -> str:
     ("auto-renew on"), their codes in a pipe or a log (``auto-renew``)."""
     if is_terminal(stream):
         from acctctl.presentation import reason_label
-        from acctctl.tables import glue
+        from acctctl.terminal_text import glue
 
         # each label kept on one line when the message wraps ("renouv. auto activé")
         return ", ".join(glue(reason_label(r.code)) for r in reasons)

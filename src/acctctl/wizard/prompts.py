@@ -132,7 +132,7 @@ class QuestionaryPrompter:
 def _width() -> int:
     import sys
 
-    from acctctl.tables import terminal_width
+    from acctctl.terminal_text import terminal_width
 
     return terminal_width(sys.stdout)
 
@@ -148,7 +148,7 @@ def _lines(text: str, width: int, indent: str = "  ") -> list[str]:
 def _fit_question(message: str, instruction: str, width: int) -> tuple[str, str]:
     """The question's text wrapped at spaces (questionary writes ``? `` before it), and
     its instruction, which starts a line of its own when it does not fit after it."""
-    from acctctl.tables import cell_width
+    from acctctl.terminal_text import cell_width
 
     lines = _lines("? " + message, width)
     shown = "\n".join(lines)[2:]
@@ -161,7 +161,7 @@ def _fit_choice(title: str, disabled: str | None, width: int) -> str:
     """A choice wrapped at spaces below its first line (questionary writes `` » `` or
     `` - `` before a title, and `` (reason)`` after a disabled one): a CSN at the end of
     a long notice goes to the next line whole, not cut at the terminal's edge."""
-    from acctctl.tables import cell_width
+    from acctctl.terminal_text import cell_width
 
     room = width - 3 - (cell_width(disabled) + 3 if disabled is not None else 0)
     if cell_width(title) <= room:
@@ -178,7 +178,7 @@ def answered(message: str, answer: str) -> None:
     from prompt_toolkit.formatted_text import FormattedText
     from questionary.styles import merge_styles_default
 
-    from acctctl.tables import cell_width
+    from acctctl.terminal_text import cell_width
 
     width = _width()
     lines = _lines("? " + inert(message), width)

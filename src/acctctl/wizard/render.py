@@ -69,7 +69,7 @@ def say(text: str, style: str = "", indent: str = "") -> None:
     from rich.text import Text
 
     from acctctl.output import fit_message, is_terminal
-    from acctctl.tables import terminal_width, unglue
+    from acctctl.terminal_text import terminal_width, unglue
 
     screen = console()
     text = inert(text)  # before wrapping: the line breaks wrapping adds are real ones
@@ -193,7 +193,7 @@ def subscription_choices(
     """The step-3 list: ``(label, why it is disabled)`` per subscription, in columns that
     fit the terminal with the reason questionary adds — ids and contract numbers whole;
     the word "contract", then the seats left out and the product shortened, when narrow."""
-    from acctctl.tables import cell_width, terminal_width
+    from acctctl.terminal_text import cell_width, terminal_width
 
     room = (terminal_width() - 6) if room is None else room  # questionary's " »  - "
     why = {v.subscription.id: blocked_text(v) for v in views}

@@ -27,7 +27,7 @@ from acctctl.service import (
 )
 from acctctl.service.views import NoticeView
 from acctctl.steps import Step, shown_within
-from acctctl.tables import glue
+from acctctl.terminal_text import glue
 from acctctl.wizard.render import (
     PRODUCT_WIDTH,
     delay,
