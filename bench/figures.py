@@ -1,12 +1,7 @@
 """Measure every figure of the performance targets; run through `bench/run`.
 
-Each figure is the median of repeated runs of the real program (the venv's
-``acctctl`` script, a fresh process each time), taken in turn with its baseline in
-the same loop, so a busy machine slows both alike: ratios hold where absolute times
-drift. Peak memory is ``/usr/bin/time -v``'s maximum resident set size (or, without
-it, the child's own ``wait4`` rusage). Children run without PYTHONDONTWRITEBYTECODE,
-as an installed program would (compiled modules cached), in a scratch HOME, so the
-default store and config paths are the real ones (platformdirs included).
+How each figure is taken (runs in turns with a baseline, peak memory, the
+children's environment) is written in bench/harness.py.
 
 Nothing here asserts: it prints, and exits 1 when a target is not met.
 """

@@ -269,6 +269,33 @@ def postgres_server() -> str:
     pytest.skip(problem)
 
 
+@pytest.fixture
+def databases(postgres_server: str) -> Iterator[PostgresDatabases]:
+    """Databases made for one test on the PostgreSQL server, dropped after it."""
+    made = PostgresDatabases(postgres_server)
+    try:
+        yield made
+    finally:
+        made.drop_all()
+
+
+def fail_after_writing(monkeypatch: pytest.MonkeyPatch, failing_id: str) -> None:
+    """A bulk change's write of ``failing_id`` raises once its change is written (its
+    savepoint must undo it); every other id is written as usual."""
+    from acctctl.errors import RejectedError
+    from acctctl.service import bulk, change
+
+    real = change._decide_and_write
+
+    def failing(writer: Any, context: Any, sub_id: str, *args: Any) -> Any:
+        result = real(writer, context, sub_id, *args)
+        if sub_id == failing_id:
+            raise RejectedError("refused after writing")
+        return result
+
+    monkeypatch.setattr(bulk, "_decide_and_write", failing)
+
+
 @pytest.fixture(params=BACKENDS)
 def store_factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreFactory]:
     root = tmp_path / "stores"

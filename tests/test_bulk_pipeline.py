@@ -16,28 +16,17 @@ from urllib.parse import urlsplit
 import pytest
 
 from acctctl.domain import AccountDocument
-from acctctl.errors import RejectedError
 from acctctl.service import Context, lookup_partner
 from acctctl.service import bulk as bulk_module
-from acctctl.service import change as change_module
 from acctctl.store import postgres_batch
 from acctctl.store.postgres import PostgresStore
-from conftest import BUREAU, CLAIRE, PostgresDatabases
+from conftest import BUREAU, CLAIRE, PostgresDatabases, fail_after_writing
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 # Every subscription of the sample: two of one contract (the second finds the first's
 # change pending: `unchanged`), one asked for twice, one the account does not hold, and
 # the new-model one (`rejected`).
 IDS = ["72000000001", "72000000002", "72000000004", "72999999999", "72000000001", "72000000009"]
-
-
-@pytest.fixture
-def databases(postgres_server: str) -> Iterator[PostgresDatabases]:
-    made = PostgresDatabases(postgres_server)
-    try:
-        yield made
-    finally:
-        made.drop_all()
 
 
 @pytest.fixture
@@ -119,15 +108,7 @@ def test_an_id_failing_after_its_write_rolls_back_alone_in_a_pipeline(
     store = _store(databases, "fails", sample_document, None)
     ctx = Context(store=store, now=NOW, actor=CLAIRE)
     bureau = lookup_partner(ctx, BUREAU)
-    real = change_module._decide_and_write
-
-    def failing(writer: Any, context: Any, sub_id: str, *args: Any) -> Any:
-        result = real(writer, context, sub_id, *args)
-        if sub_id == "72000000004":
-            raise RejectedError("refused after writing")
-        return result
-
-    monkeypatch.setattr(bulk_module, "_decide_and_write", failing)
+    fail_after_writing(monkeypatch, "72000000004")
     aborted: list[bool] = []
     real_batch = bulk_module._batch
 

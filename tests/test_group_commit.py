@@ -15,7 +15,7 @@ from acctctl.domain import AccountDocument, Change
 from acctctl.errors import StoreError
 from acctctl.service import Context, batches, change_batch, lookup_partner
 from acctctl.service import change as change_module
-from conftest import BUREAU, CLAIRE
+from conftest import BUREAU, CLAIRE, fail_after_writing
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
@@ -68,17 +68,7 @@ def test_a_write_that_fails_after_writing_rolls_back_its_id_only(
     """The second id fails after its change is written: its savepoint undoes it."""
     ctx = made(store_factory, sample_document)
     bureau = lookup_partner(ctx, BUREAU)
-    real = change_module._decide_and_write
-
-    def failing(writer: Any, context: Any, sub_id: str, *args: Any) -> Any:
-        result = real(writer, context, sub_id, *args)
-        if sub_id == "72000000004":
-            from acctctl.errors import RejectedError
-
-            raise RejectedError("refused after writing")
-        return result
-
-    monkeypatch.setattr("acctctl.service.bulk._decide_and_write", failing)
+    fail_after_writing(monkeypatch, "72000000004")
     with ctx.store.read() as reader:
         partners_before = reader.contract("110000000002").partners  # type: ignore[union-attr]
     results = change_batch(ctx, ["72000000001", "72000000004"], bureau, replace_all=True)

@@ -14,7 +14,6 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -31,15 +30,6 @@ from conftest import CADPRO, CLAIRE, PostgresDatabases
 NOW = "2026-11-26T12:00:00Z"
 CONTRACT = "110000000001"
 ON_CONTRACT = "72000000001"  # a subscription of CONTRACT, eligible at NOW
-
-
-@pytest.fixture
-def databases(postgres_server: str) -> Iterator[PostgresDatabases]:
-    made = PostgresDatabases(postgres_server)
-    try:
-        yield made
-    finally:
-        made.drop_all()
 
 
 @pytest.fixture
