@@ -6,10 +6,10 @@ Precedence everywhere: flag > environment > config file > default.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from acctctl import values  # dataclasses compiled once (values.py)
 from acctctl.errors import UsageError
 from acctctl.i18n import _
 
@@ -140,8 +140,8 @@ def unset(key: str, path: Path | None = None) -> None:
         _write(path, data)
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
+@values.value
+class Settings(values.Frozen):
     """The settings in effect: each from a flag, the environment, the config file or the default."""
 
     store: str
@@ -149,6 +149,20 @@ class Settings:
     lang: str | None
     propagation_minutes: int
     sources: dict[str, str]
+
+    def __init__(
+        self,
+        store: str,
+        user: str | None,
+        lang: str | None,
+        propagation_minutes: int,
+        sources: dict[str, str],
+    ) -> None:
+        values.set_field(self, "store", store)
+        values.set_field(self, "user", user)
+        values.set_field(self, "lang", lang)
+        values.set_field(self, "propagation_minutes", propagation_minutes)
+        values.set_field(self, "sources", sources)
 
 
 def resolve(

@@ -6,7 +6,6 @@ sentence saying why and what to do. All failing rules are reported.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from acctctl.domain import Change, Partner, Terms, User
@@ -14,6 +13,7 @@ from acctctl.errors import ExitCode
 from acctctl.hints import command
 from acctctl.i18n import _, format_date, format_datetime, format_number, ngettext, pgettext
 from acctctl.ids import shown_identity
+from acctctl.values import Frozen, set_field, value  # dataclasses compiled once (values.py)
 
 EXPIRY_WINDOW_DAYS = 90
 
@@ -36,12 +36,16 @@ same for every subscription of a contract, so a listing works them out once per 
 (a test holds every rule to it)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Reason:
+@value
+class Reason(Frozen):
     """A rule that blocks a change: its stable code and the sentence saying why and what to do."""
 
     code: str
     message: str
+
+    def __init__(self, code: str, message: str) -> None:
+        set_field(self, "code", code)
+        set_field(self, "message", message)
 
     @property
     def exit_code(self) -> ExitCode:
@@ -56,19 +60,23 @@ class Reason:
 UNKNOWABLE = ("contract-manager", "auto-renew", "token-flex")
 
 
-@dataclass(frozen=True, slots=True)
-class Unknown:
+@value
+class Unknown(Frozen):
     """A fact a rule needs that the source does not give, and where to check it."""
 
     fact: str
     message: str
 
+    def __init__(self, fact: str, message: str) -> None:
+        set_field(self, "fact", fact)
+        set_field(self, "message", message)
+
     def to_json(self) -> dict[str, str]:
         return {"fact": self.fact, "message": self.message}
 
 
-@dataclass(frozen=True, slots=True)
-class Facts:
+@value
+class Facts(Frozen):
     """Everything the rules look at for one subscription.
 
     ``actor`` is the acting identity's email (None: nobody signed in, so the
@@ -96,6 +104,32 @@ class Facts:
     replace_all: bool | None = None
     unknown: frozenset[str] = frozenset()
     in_portal: bool = False
+
+    def __init__(
+        self,
+        today: date,
+        subscription: str,
+        terms: Terms,
+        actor: str | None = None,
+        actor_user: User | None = None,
+        pending: Change | None = None,
+        pending_partner_name: str | None = None,
+        new_partner: Partner | None = None,
+        replace_all: bool | None = None,
+        unknown: frozenset[str] = frozenset(),
+        in_portal: bool = False,
+    ) -> None:
+        set_field(self, "today", today)
+        set_field(self, "subscription", subscription)
+        set_field(self, "terms", terms)
+        set_field(self, "actor", actor)
+        set_field(self, "actor_user", actor_user)
+        set_field(self, "pending", pending)
+        set_field(self, "pending_partner_name", pending_partner_name)
+        set_field(self, "new_partner", new_partner)
+        set_field(self, "replace_all", replace_all)
+        set_field(self, "unknown", unknown)
+        set_field(self, "in_portal", in_portal)
 
 
 def days_left(term_end: date, today: date) -> int:
@@ -276,8 +310,8 @@ def eligibility(facts: Facts) -> list[Reason]:
     return reasons
 
 
-@dataclass(frozen=True, slots=True)
-class Candidates:
+@value
+class Candidates(Frozen):
     """The subscriptions a listing of the eligible ones must look at: what ``eligibility``
     rules out for any request, written so a store can select them where the rows are.
 
@@ -293,6 +327,11 @@ class Candidates:
     term_end_after: date
     manager: str | None
     now: datetime
+
+    def __init__(self, term_end_after: date, manager: str | None, now: datetime) -> None:
+        set_field(self, "term_end_after", term_end_after)
+        set_field(self, "manager", manager)
+        set_field(self, "now", now)
 
     def admits(self, terms: Terms, pending: Change | None) -> bool:
         """The same selection in Python, for stores that hold the rows in memory."""

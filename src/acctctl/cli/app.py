@@ -12,7 +12,6 @@ import importlib
 import os
 import sys
 from collections.abc import Collection
-from dataclasses import dataclass, field
 from typing import Any
 
 import typer
@@ -72,16 +71,24 @@ class AcctctlGroup(TyperGroup):
             raise typer.Exit(handle(interrupt)) from None
 
 
-@dataclass
 class State:
-    """The global options, resolved lazily so `--version` and `--help` stay fast."""
+    """The global options, resolved lazily so `--version` and `--help` stay fast.
 
-    store_flag: str | None = None
-    as_flag: str | None = None
-    lang_flag: str | None = None
-    _settings: Any = None
-    _store: Any = None
-    _extra: dict[str, Any] = field(default_factory=dict)
+    A plain class: it was a dataclass, whose generated methods (compiled at every start)
+    nothing used — one State per run, never compared nor printed."""
+
+    def __init__(
+        self,
+        store_flag: str | None = None,
+        as_flag: str | None = None,
+        lang_flag: str | None = None,
+    ) -> None:
+        self.store_flag = store_flag
+        self.as_flag = as_flag
+        self.lang_flag = lang_flag
+        self._settings: Any = None
+        self._store: Any = None
+        self._extra: dict[str, Any] = {}
 
     def settings(self) -> Any:
         if self._settings is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -18,6 +18,7 @@ from acctctl.errors import (
 )
 from acctctl.hints import command
 from acctctl.i18n import _
+from acctctl.values import Frozen, set_field, value  # dataclasses compiled once (values.py)
 
 if TYPE_CHECKING:  # annotations only: the protocols cost 1 ms to build at each start
     from acctctl.store.base import Store, StoreReader, StoreWriter
@@ -25,8 +26,8 @@ if TYPE_CHECKING:  # annotations only: the protocols cost 1 ms to build at each 
 DEFAULT_PROPAGATION = timedelta(minutes=60)
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
+@value
+class Context(Frozen):
     """Who acts, on which store, at what time."""
 
     store: Store
@@ -36,6 +37,20 @@ class Context:
     # ``now`` was given (ACCTCTL_NOW, or a caller's choice) rather than read from a clock
     # (the CLI says when it was): only a sandbox store lets such a time date its writes.
     now_given: bool = True
+
+    def __init__(
+        self,
+        store: Store,
+        now: datetime,
+        actor: str | None = None,
+        propagation: timedelta = DEFAULT_PROPAGATION,
+        now_given: bool = True,
+    ) -> None:
+        set_field(self, "store", store)
+        set_field(self, "now", now)
+        set_field(self, "actor", actor)
+        set_field(self, "propagation", propagation)
+        set_field(self, "now_given", now_given)
 
     @property
     def today(self) -> date:
