@@ -80,3 +80,19 @@ def test_none_stays_none_through_a_conversion() -> None:
     )
     assert table.params(own)[6:] == ("2027-01-01", 0)
     assert table.to_domain(table.params(own), ()) == own
+
+
+def test_a_tables_mappers_are_compiled_once_on_first_use_and_it_stays_frozen() -> None:
+    import dataclasses
+
+    declared = sqlite_schema.CHANGES
+    table = Table(Change, "changes", declared.columns, "?", declared.kinds, declared.listed)
+    assert "to_domain" not in vars(table) and "params" not in vars(table)  # not at creation
+    first = table.to_domain
+    assert table.to_domain is first and "to_domain" in vars(table)  # kept
+    assert "params" not in vars(table)
+    assert table.params is table.params
+    for act in (lambda: setattr(table, "name", "x"), lambda: delattr(table, "select")):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            act()
+    assert repr(table).startswith("Table(domain=<class 'acctctl.domain.Change'>, name='changes'")

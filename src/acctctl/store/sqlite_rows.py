@@ -71,13 +71,8 @@ _CHANGES = (
 )
 _CHANGE_ORDER = " ORDER BY c.submitted_at, c.id, f.position"
 
-_contract = CONTRACTS.to_domain
-_subscription = SUBSCRIPTIONS.to_domain
-_change = CHANGES.to_domain
-_user = USERS.to_domain
-_partner = PARTNERS.to_domain
-_notice = NOTICES.to_domain
-_event = HISTORY.to_domain
+# A row becomes a domain value through its table's ``to_domain``, read where used: it is
+# compiled on first use (columns.py), which a listing never makes.
 
 Row = tuple[Any, ...]
 
@@ -122,27 +117,30 @@ class SqliteReader:
         return ACCOUNT.to_domain(row)
 
     def users(self) -> list[domain.User]:
-        return [_user(r) for r in self._db.execute(USERS.select + " ORDER BY ord")]
+        return [USERS.to_domain(r) for r in self._db.execute(USERS.select + " ORDER BY ord")]
 
     def user(self, email: str) -> domain.User | None:
         row = self._one(USERS.select + " WHERE email = ?", email)
-        return None if row is None else _user(row)
+        return None if row is None else USERS.to_domain(row)
 
     def partners(self) -> list[domain.Partner]:
-        return [_partner(row) for row in self._db.execute(PARTNERS.select + " ORDER BY ord")]
+        return [
+            PARTNERS.to_domain(row) for row in self._db.execute(PARTNERS.select + " ORDER BY ord")
+        ]
 
     def partner(self, csn: str) -> domain.Partner | None:
         row = self._one(PARTNERS.select + " WHERE csn = ?", csn)
-        return None if row is None else _partner(row)
+        return None if row is None else PARTNERS.to_domain(row)
 
     def contracts(self) -> Iterator[domain.Contract]:
         rows = self._db.execute(_CONTRACTS + " ORDER BY c.number, p.position")
+        contract = CONTRACTS.to_domain
         for head, partners in _grouped(rows):
-            yield _contract(head, partners)
+            yield contract(head, partners)
 
     def contract(self, number: str) -> domain.Contract | None:
         rows = self._db.execute(_CONTRACTS + " WHERE c.number = ? ORDER BY p.position", (number,))
-        return next((_contract(h, p) for h, p in _grouped(rows)), None)
+        return next((CONTRACTS.to_domain(h, p) for h, p in _grouped(rows)), None)
 
     def subscriptions(self) -> Iterator[domain.Subscription]:
         # Iterates the cursors: 100,000 subscriptions never sit in memory at once. Only
@@ -152,6 +150,7 @@ class SqliteReader:
         rows = self._db.execute(SUBSCRIPTIONS.select + " ORDER BY id")
         own = self._db.execute(_HELD_PARTNERS)
         held = next(own, None)
+        subscription = SUBSCRIPTIONS.to_domain
         for row in rows:
             id_ = row[0]
             # Ids are ASCII (ids.is_id), so SQLite's and Python's orders agree.
@@ -164,7 +163,7 @@ class SqliteReader:
                     collected.append(held[1])
                     held = next(own, None)
                 partners = tuple(collected)
-            yield _subscription(row, partners)
+            yield subscription(row, partners)
 
     def listing(
         self, candidates: Candidates | None = None
@@ -178,6 +177,7 @@ class SqliteReader:
             rows = self._db.execute(_LISTING_CANDIDATES, _admitted(candidates))
         held = next(own, None)
         contract: domain.Contract | None = None  # the last one, shared by its subscriptions' rows
+        to_subscription, to_contract = SUBSCRIPTIONS.to_domain, CONTRACTS.to_domain
         for head, partners in _grouped(rows):
             number = head[4]
             if number is None:
@@ -188,16 +188,17 @@ class SqliteReader:
                 while held is not None and held[0] == id_:
                     collected.append(held[1])
                     held = next(own, None)
-                yield _subscription(head[:_OWN], tuple(collected)), None
+                yield to_subscription(head[:_OWN], tuple(collected)), None
                 continue
             if contract is None or contract.number != number or contract.partners != partners:
-                contract = _contract(head[_OWN:], partners)
-            yield _subscription(head[:_OWN], ()), contract
+                contract = to_contract(head[_OWN:], partners)
+            yield to_subscription(head[:_OWN], ()), contract
 
     def candidate_contracts(self, candidates: Candidates) -> Iterator[domain.Contract]:
         rows = self._db.execute(_CANDIDATE_CONTRACTS, _admitted(candidates))
+        contract = CONTRACTS.to_domain
         for head, partners in _grouped(rows):
-            yield _contract(head, partners)
+            yield contract(head, partners)
 
     def subscription_contracts(self) -> Iterator[tuple[str, str | None]]:
         # Two columns of every row, no join: cheaper than selecting the candidates'
@@ -215,11 +216,13 @@ class SqliteReader:
 
     def subscription(self, id: str) -> domain.Subscription | None:
         rows = self._db.execute(_SUBSCRIPTIONS + " WHERE s.id = ? ORDER BY p.position", (id,))
-        return next((_subscription(h, p) for h, p in _grouped(rows)), None)
+        return next((SUBSCRIPTIONS.to_domain(h, p) for h, p in _grouped(rows)), None)
 
     def subscriptions_of_contract(self, number: str) -> list[domain.Subscription]:
         sql = _SUBSCRIPTIONS + " WHERE s.contract = ? ORDER BY s.id, p.position"
-        return [_subscription(h, p) for h, p in _grouped(self._db.execute(sql, (number,)))]
+        return [
+            SUBSCRIPTIONS.to_domain(h, p) for h, p in _grouped(self._db.execute(sql, (number,)))
+        ]
 
     def with_holders(
         self, sub_ids: Sequence[str]
@@ -232,26 +235,28 @@ class SqliteReader:
 
     def notices(self) -> list[domain.Notice]:
         sql = NOTICES.select + " ORDER BY received DESC, ord"
-        return [_notice(row) for row in self._db.execute(sql)]
+        return [NOTICES.to_domain(row) for row in self._db.execute(sql)]
 
     def changes(self, holder: str | None = None) -> list[domain.Change]:
         if holder is None:
             rows = self._db.execute(_CHANGES + _CHANGE_ORDER)
         else:
             rows = self._db.execute(_CHANGES + " WHERE c.holder = ?" + _CHANGE_ORDER, (holder,))
-        return [_change(head, before) for head, before in _grouped(rows)]
+        return [CHANGES.to_domain(head, before) for head, before in _grouped(rows)]
 
     def change(self, id: str) -> domain.Change | None:
         rows = self._db.execute(_CHANGES + " WHERE c.id = ? ORDER BY f.position", (id,))
-        return next((_change(h, b) for h, b in _grouped(rows)), None)
+        return next((CHANGES.to_domain(h, b) for h, b in _grouped(rows)), None)
 
     def pending_changes(self) -> dict[str, domain.Change]:
         rows = self._db.execute(_CHANGES + " WHERE c.status = 'pending'" + _CHANGE_ORDER)
-        return {change.holder: change for change in (_change(h, b) for h, b in _grouped(rows))}
+        return {
+            change.holder: change for change in (CHANGES.to_domain(h, b) for h, b in _grouped(rows))
+        }
 
     def pending_change(self, holder: str) -> domain.Change | None:
         sql = _CHANGES + " WHERE c.holder = ? AND c.status = 'pending'" + _CHANGE_ORDER
-        pending = [_change(h, b) for h, b in _grouped(self._db.execute(sql, (holder,)))]
+        pending = [CHANGES.to_domain(h, b) for h, b in _grouped(self._db.execute(sql, (holder,)))]
         return pending[-1] if pending else None
 
     def document(self) -> domain.AccountDocument:
@@ -264,23 +269,25 @@ class SqliteReader:
             self.users(),
             self.partners(),
             (
-                _contract(h, p)
+                CONTRACTS.to_domain(h, p)
                 for h, p in _grouped(db.execute(_CONTRACTS + " ORDER BY c.ord, p.position"))
             ),
             (
-                _subscription(h, p)
+                SUBSCRIPTIONS.to_domain(h, p)
                 for h, p in _grouped(db.execute(_SUBSCRIPTIONS + " ORDER BY s.ord, p.position"))
             ),
-            (_notice(row) for row in db.execute(NOTICES.select + " ORDER BY ord")),
+            (NOTICES.to_domain(row) for row in db.execute(NOTICES.select + " ORDER BY ord")),
             (
-                _change(h, b)
+                CHANGES.to_domain(h, b)
                 for h, b in _grouped(db.execute(_CHANGES + " ORDER BY c.ord, f.position"))
             ),
             self.history(),
         )
 
     def history(self) -> list[domain.HistoryEvent]:
-        return [_event(row) for row in self._db.execute(HISTORY.select + " ORDER BY seq")]
+        return [
+            HISTORY.to_domain(row) for row in self._db.execute(HISTORY.select + " ORDER BY seq")
+        ]
 
     def _last_event(self) -> Row | None:
         return self._one("SELECT seq, at, hash FROM history ORDER BY seq DESC LIMIT 1")
