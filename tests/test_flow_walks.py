@@ -200,3 +200,37 @@ def test_another_number_typed_at_step_5_is_validated(ctx: Context) -> None:
         wizard(ctx, answers, ids=["72000000001"], csn=BUREAU_NUMERIQUE)
     assert [typed for typed, _ in answers.refused] == ["555000222"]
     assert answers.asked[-1] == "Is this the right partner?"
+
+
+# --- step 8: when the change shows ---------------------------------------------------------
+
+
+def test_step_8_counts_the_delay_from_the_submit_not_from_the_start_of_the_walk(
+    ctx: Context, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The walk took minutes: the change is stamped when submitted, and "in 60 min" is
+    counted from then (it said "in 63 min" when counted from the walk's start)."""
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from acctctl import clock
+
+    submitted = ctx.now + timedelta(minutes=3)
+    monkeypatch.setattr(clock, "system_now", lambda: submitted)
+    monkeypatch.setattr(ctx.store, "clock", lambda: None)
+    walking = replace(ctx, now_given=False)
+    answers = Answers(
+        [
+            ("Select a subscription", "72000000001"),
+            ("Actions", ""),
+            ("Account number", "Find"),
+            ("right partner", "Yes"),
+            ("Submit", "Submit"),
+            ("Close the confirmation window", "Done"),
+        ]
+    )
+    assert wizard(walking, answers, csn=BUREAU_NUMERIQUE) == 0
+    [change] = changes(ctx)
+    assert change.submitted_at == submitted
+    out = capsys.readouterr().out
+    assert "(in 60 min)" in out and "(in 63 min)" not in out

@@ -234,7 +234,8 @@ class WizardScreens:
                 (_("Contract"), holder),
                 (_("New partner"), partner_csn),
                 (_("Submitted"), glue(local_time(change.submitted_at))),
-                (_("Shown from"), glue(moment(change.effective_at, self.ctx.now))),
+                # From the submit's own time: the walk may have begun minutes before it.
+                (_("Shown from"), glue(moment(change.effective_at, change.submitted_at))),
             ],
         )
         say(
