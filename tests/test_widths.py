@@ -173,15 +173,22 @@ def test_messages_wrap_at_words_and_never_inside_a_command() -> None:
     text = f"acctctl: No change CHG-000009 in this account. Withdraw the other: {command}"
     for width in (30, 40, 60, 80):
         wrapped = fit_message(text, width)
-        if len(command) + 2 <= width:  # it fits a line: whole, in its backticks
-            assert any(command in line for line in wrapped.splitlines())
-            assert re.findall(r"\S+", wrapped) == re.findall(r"\S+", text)
-        else:  # longer than a line: set apart, broken between arguments (tests/test_wrapping.py)
-            shell = re.sub(r" \\\n\s*", " ", wrapped)
-            assert shell.splitlines()[-1].strip() == command.strip("`")
-            assert re.findall(r"\S+", shell) == re.findall(r"\S+", text.replace("`", ""))
+        # The command ends the sentence: set apart on lines of its own, no backticks, broken
+        # between arguments when longer than a line (tests/test_wrapping.py).
+        shell = re.sub(r" \\\n\s*", " ", wrapped)
+        assert shell.splitlines()[-1].strip() == command.strip("`")
+        assert re.findall(r"\S+", shell) == re.findall(r"\S+", text.replace("`", ""))
         for line in wrapped.splitlines():
             assert len(line) <= width or len(line.removesuffix(" \\").split()) == 1
+
+
+def test_a_command_inside_a_sentence_stays_whole_in_its_backticks() -> None:
+    command = "`acctctl partner cancel CHG-000001 --store /tmp/account.db`"
+    text = f"acctctl: Run {command} to withdraw it, or wait until it is applied."
+    for width in (80, 100):
+        wrapped = fit_message(text, width)
+        assert any(command in line for line in wrapped.splitlines())
+        assert re.findall(r"\S+", wrapped) == re.findall(r"\S+", text)
 
 
 def test_a_narrow_column_dropped_before_a_wide_one_comes_back_when_the_wide_one_goes() -> None:

@@ -2,11 +2,12 @@
 
 Words break at spaces, never inside; a glued value (``terminal_text.glue``: a time with its
 zone) and any word longer than the line stay whole. A command in backticks is
-something to paste: it stays whole on a line when it fits one; when it is longer than
-the screen — a store path, ``--as`` and ``--lang`` repeated (``hints.command``) — the
-terminal would cut it anywhere, so it is set apart on lines of its own, broken only
-between arguments (an option kept with its value), each line but the last ending with
-`` \\`` and the next indented: pasted, the lines are one shell command again.
+something to paste: it stays whole on a line when it fits one. When the message must
+wrap and the command ends it, or the command is longer than the screen (a store path,
+``--as`` and ``--lang`` repeated: ``hints.command``), it is set apart on lines of its
+own, without backticks: a whole line is what a person selects. A long one is broken
+only between arguments (an option kept with its value), each line but the last ending
+with `` \\`` and the next indented: pasted, the lines are one shell command again.
 """
 
 from __future__ import annotations
@@ -54,7 +55,10 @@ def _fit_line(line: str, width: int, indent: str) -> list[str]:
             text += piece
             continue
         command = f"`{piece}`"
-        if cell_width(command) <= width - cell_width(follow):
+        # A command that ends the sentence goes on a line of its own, without backticks,
+        # as a longer one does: a whole line is what a person selects to paste.
+        ends_line = index == len(pieces) - 2 and _PUNCTUATION.fullmatch(pieces[-1])
+        if not ends_line and cell_width(command) <= width - cell_width(follow):
             text += glue(command)
             continue
         if text.rstrip().endswith("("):
