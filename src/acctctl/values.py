@@ -44,8 +44,9 @@ class Record:
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is self.__class__:
-            compared = type(self)._compared
-            return bool(compared(self) == compared(other))
+            compared = self._compared  # a class attribute, not bound: called with the object
+            same: bool = compared(self) == compared(other)  # type: ignore[call-arg]
+            return same
         return NotImplemented
 
     # Defining __eq__ leaves __hash__ None: unhashable, as a mutable dataclass is.
@@ -64,7 +65,7 @@ class Frozen(Record):
     __slots__ = ()
 
     def __hash__(self) -> int:
-        return hash(type(self)._compared(self))
+        return hash(self._compared(self))  # type: ignore[call-arg]
 
     def __setattr__(self, name: str, value: object) -> None:
         raise FrozenInstanceError(f"cannot assign to field {name!r}")
