@@ -12,7 +12,6 @@ a crash.
 from __future__ import annotations
 
 import gettext
-import struct
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -62,6 +61,8 @@ def set_language(lang: str | None) -> str:
     global _translation, _language
     code = language_code(lang)
     if code in LANGUAGES and code != "en":
+        import struct  # here: only a catalog is unpacked (English, the default, reads none)
+
         try:
             with (_LOCALE_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.mo").open("rb") as catalog:
                 _translation = gettext.GNUTranslations(catalog)
