@@ -246,13 +246,23 @@ def test_piped_answer_is_never_read_as_a_yes(env: dict[str, str]) -> None:
 def test_result_status_in_french_at_a_terminal_and_the_code_when_piped(
     env: dict[str, str],
 ) -> None:
+    env = {**env, "TZ": "Asia/Tokyo"}  # UTC+9, no summer time
     args = ("--lang", "fr", "--as", CLAIRE, "partner", "change", "72000000001")
     term = Terminal(env, *args, "--csn", BUREAU, "--yes")
     assert term.exit_code() == 0
-    assert "72000000001\tsoumise\tCHG-000001" in term.text().replace("\r", "")
+    line = re.search(r"72000000001\tsoumise\tCHG-000001\t(.*)", term.text().replace("\r", ""))
+    assert line is not None
+    assert re.fullmatch(r"\d\d/\d\d/\d{4} à \d\d:\d\d JST", line[1].strip()), line[1]
     again = run(env, *args, "--csn", BUREAU, "--yes")
     assert again.returncode == 0, again.stderr
     assert again.stdout.startswith("72000000001\tunchanged\tCHG-000001")
+    other = ("--lang", "fr", "--as", CLAIRE, "partner", "change", "72000000009")
+    piped = run(env, *other, "--csn", BUREAU, "--yes")
+    assert piped.returncode == 0, piped.stderr
+    assert re.fullmatch(
+        r"72000000009\tsubmitted\tCHG-000002\t\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00\n",
+        piped.stdout,
+    ), piped.stdout
 
 
 def test_back_at_step_5_returns_to_step_4_and_back_at_step_6_to_step_5(

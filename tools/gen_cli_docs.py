@@ -99,7 +99,9 @@ is `flag`, `environment` (with the variable, as `environment (LANG)`), `config` 
 `acctctl partner change … --yes` prints one line per subscription, without a header:
 `ID<TAB>submitted<TAB>CHANGE_ID<TAB>EFFECTIVE_AT`, `ID<TAB>would-submit`,
 `ID<TAB>unchanged<TAB>CHANGE_ID` (empty when the partner already holds the contract),
-`ID<TAB>rejected<TAB>CODES` or `ID<TAB>error<TAB>CODE`. The `Step N/8` progress lines
+`ID<TAB>rejected<TAB>CODES` or `ID<TAB>error<TAB>CODE` (at a terminal, the status,
+the reasons and the time read as a person would: words in the chosen language, local
+time). The `Step N/8` progress lines
 go to standard error (`--quiet` drops them). With `--json`, one JSON object per
 subscription; an `error` result carries `code` (`malformed-id`, `malformed-csn`,
 `unknown-subscription`, `unknown-partner`, `store-locked`…) and `message`.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import IO
 
 from acctctl.domain import Partner, User
@@ -44,6 +45,16 @@ def status_word(status: str) -> str:
         "error": pgettext("result", "error"),
     }
     return words.get(status, status)
+
+
+def when(moment: datetime) -> str:
+    """A result's time: UTC ISO 8601 in a pipe (SPEC §8), the reader's local time with its
+    zone at a terminal (kept on one line)."""
+    if not is_terminal(sys.stdout):
+        return iso(moment)
+    from acctctl.terminal_text import glue
+
+    return glue(local_time(moment))
 
 
 def why_not(reasons: Sequence[Reason], stream: IO[str]) -> str:
@@ -156,8 +167,9 @@ class StepLines:
                 ),
             )
             # The result line is for scripts: piped, the same in every language and zone
-            # (SPEC §8); at a terminal its status is in the reader's language.
-            out(f"{result.subscription}\t{status}\t{change.id}\t{iso(change.effective_at)}")
+            # (SPEC §8); at a terminal its status is in the reader's language and its time
+            # in the reader's zone.
+            out(f"{result.subscription}\t{status}\t{change.id}\t{when(change.effective_at)}")
         elif result.status == "would-submit":
             self.line(review, _("every check passed; dry run: nothing submitted"))
             out(f"{result.subscription}\t{status}")
