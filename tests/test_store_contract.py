@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 import pytest
@@ -28,6 +29,8 @@ from acctctl.errors import (
     StoreMissingError,
     StoreSchemaError,
 )
+from acctctl.service import Context
+from acctctl.service.admin import check_invariants
 from acctctl.store import default_store_path, open_store, redact
 from acctctl.store.base import Store
 from acctctl.store.jsonfile import JsonFileStore
@@ -255,6 +258,71 @@ def test_a_failing_setter_rolls_back_the_whole_transaction(
         writer.add_change(change("CHG-000005"))
         writer.add_change(change("CHG-000006"))  # a second pending change on one contract
     assert exported(store) == sample_document
+
+
+BAD_CHANGES = [
+    (change("CHG-000001"), ValueError, "CHG-000001 exists already"),
+    (change("CHG-000005", contract=None), ValueError, "exactly one of contract or subscription"),
+    (change("CHG-000005", contract="999"), NotFoundError, "No contract 999"),
+    (
+        change("CHG-000005", contract=None, subscription="79999999999"),
+        NotFoundError,
+        "No subscription 79999999999",
+    ),
+    (
+        change("CHG-000005", contract=None, subscription="72000000001"),
+        ValueError,
+        "belongs to contract 110000000001, which holds its terms",
+    ),
+    (change("CHG-000005", to="0000000000"), NotFoundError, "No partner 0000000000"),
+    (change("CHG-000005", by="nobody@example.com"), ValueError, "is not a user of the account"),
+    (
+        replace(change("CHG-000005"), effective_at=NOW - timedelta(seconds=1)),
+        ValueError,
+        "takes effect before it was submitted",
+    ),
+]
+
+
+@pytest.mark.parametrize(("bad", "error", "message"), BAD_CHANGES)
+def test_the_store_refuses_a_change_that_breaks_a_rule(
+    store: Store, sample_document: AccountDocument, bad: Any, error: Any, message: str
+) -> None:
+    """Whoever calls ``add_change``, the store checks the change's rules itself."""
+    with pytest.raises(error, match=message), store.write() as writer:
+        writer.add_change(bad)
+    assert exported(store) == sample_document
+
+
+def test_the_rules_see_what_the_transaction_wrote_and_what_a_savepoint_undid(
+    store: Store,
+) -> None:
+    """Within one transaction (a bulk batch): a second pending change on a holder is
+    refused by the change written just before; a record a savepoint undid is not the
+    chain's last one; the history chain holds."""
+    own = {"contract": None, "subscription": "72000000009"}
+    with store.write() as writer:
+        first = writer.next_change_id()
+        writer.add_change(change(first, **own))  # type: ignore[arg-type]
+        refused = pytest.raises(ValueError, match=f"already has pending change {first}")
+        with refused, writer.savepoint():
+            writer.add_change(change(writer.next_change_id(), **own))  # type: ignore[arg-type]
+        with pytest.raises(RuntimeError, match="this id fails"), writer.savepoint():
+            writer.set_change_status(first, "cancelled", at=NOW)
+            raise RuntimeError("this id fails")
+        later = NOW + timedelta(minutes=1)
+        writer.set_change_status(first, "cancelled", at=later, by=CLAIRE)
+        second = writer.next_change_id()
+        writer.add_change(change(second, at=later))
+    ctx = Context(store=store, now=later, actor=CLAIRE)
+    assert check_invariants(ctx) == []
+    with store.read() as reader:
+        assert [(e.event, e.change) for e in reader.history()[-3:]] == [
+            ("submitted", first),
+            ("cancelled", first),
+            ("submitted", second),
+        ]
+        assert reader.pending_change("110000000001") is not None
 
 
 def test_setters_change_exactly_what_they_name(

@@ -161,33 +161,81 @@ def check_own_terms(reader: StoreReader, id: str) -> None:
     own_terms_only(subscription)
 
 
+class NewChangeFacts:
+    """What the rules of a new change look up in the store: whether its id is taken,
+    its holder (for a subscription, the contract it belongs to: ``""`` for none), its
+    partner and user, and the holder's pending change. A back end with a database reads
+    them in one query (``sqlite_writes``); the others ask their reader. (A plain class:
+    a dataclass compiles code at import, which start-up avoids.)"""
+
+    __slots__ = (
+        "contract_found",
+        "id_taken",
+        "partner_found",
+        "pending",
+        "subscription_contract",
+        "user_found",
+    )
+
+    def __init__(
+        self,
+        *,
+        id_taken: bool,
+        contract_found: bool,
+        subscription_contract: str | None,  # None: no such subscription; "": own terms
+        partner_found: bool,
+        user_found: bool,
+        pending: str | None,  # the id of the holder's pending change
+    ) -> None:
+        self.id_taken = id_taken
+        self.contract_found = contract_found
+        self.subscription_contract = subscription_contract
+        self.partner_found = partner_found
+        self.user_found = user_found
+        self.pending = pending
+
+
 def check_new_change(reader: StoreReader, change: Change) -> None:
     """A change keeps the document's own rules (SPEC §7), so a store never holds what
     its export could not import again. Breaking one is a programming error."""
-    if reader.change(change.id) is not None:
+    sub_id = change.subscription if change.contract is None else None
+    subscription = None if sub_id is None else reader.subscription(sub_id)
+    pending = reader.pending_change(change.holder) if change.status == "pending" else None
+    facts = NewChangeFacts(
+        id_taken=reader.change(change.id) is not None,
+        contract_found=change.contract is not None and reader.contract(change.contract) is not None,
+        subscription_contract=None if subscription is None else (subscription.contract or ""),
+        partner_found=reader.partner(change.to) is not None,
+        user_found=reader.user(change.by) is not None,
+        pending=None if pending is None else pending.id,
+    )
+    check_new_change_facts(change, facts)
+
+
+def check_new_change_facts(change: Change, facts: NewChangeFacts) -> None:
+    """``check_new_change`` on the facts read for it, in the same transaction."""
+    if facts.id_taken:
         raise ValueError(f"change {change.id} exists already")
     if (change.contract is None) == (change.subscription is None):
         raise ValueError(f"change {change.id} must name exactly one of contract or subscription")
     if change.contract is not None:
-        if reader.contract(change.contract) is None:
+        if not facts.contract_found:
             raise no_contract(change.contract)
-    else:
-        check_own_terms(reader, change.holder)
-    if reader.partner(change.to) is None:
+    elif facts.subscription_contract is None:
+        raise no_subscription(change.holder)
+    elif facts.subscription_contract:
+        raise ValueError(
+            f"subscription {change.holder} belongs to contract {facts.subscription_contract}, "
+            "which holds its terms"
+        )
+    if not facts.partner_found:
         raise no_partner(change.to)
-    if reader.user(change.by) is None:
+    if not facts.user_found:
         raise ValueError(f"change {change.id}: {change.by} is not a user of the account")
     if utc(change.effective_at) < utc(change.submitted_at):
         raise ValueError(f"change {change.id} takes effect before it was submitted")
-    if change.status == "pending":
-        check_one_pending(reader, change)
-
-
-def check_one_pending(reader: StoreReader, change: Change) -> None:
-    """At most one change is pending on a contract (or new-model subscription)."""
-    other = reader.pending_change(change.holder)
-    if other is not None and other.id != change.id:
-        raise ValueError(f"{change.holder} already has pending change {other.id}")
+    if change.status == "pending" and facts.pending not in (None, change.id):
+        raise ValueError(f"{change.holder} already has pending change {facts.pending}")
 
 
 def check_status_change(change: Change, status: ChangeStatus) -> None:

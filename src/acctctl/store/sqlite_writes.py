@@ -6,16 +6,18 @@ number come from the tables themselves, inside the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from contextlib import AbstractContextManager, nullcontext
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
+from typing import Any
 
 from acctctl.domain import Change, ChangeStatus, EventKind
 from acctctl.history import GENESIS, record
 from acctctl.store import invariants
 from acctctl.store.recorded import RecordedWrites, dated_before
 from acctctl.store.savepoints import savepoint
-from acctctl.store.sqlite_rows import SqliteReader
+from acctctl.store.sqlite_rows import Row, SqliteReader
 from acctctl.store.sqlite_schema import (
     CHANGE_FROM,
     CHANGES,
@@ -27,22 +29,62 @@ from acctctl.store.sqlite_schema import (
 
 # ord is the next one, taken from the table in the same statement.
 _INSERT_CHANGE = CHANGES.insert_with(ord="(SELECT coalesce(max(ord) + 1, 0) FROM changes)")
+_NEXT_CHANGE_NUMBER = (
+    "UPDATE change_sequence SET last = last + 1 WHERE name = 'change' RETURNING last"
+)
+# What the rules of a new change look up (invariants.NewChangeFacts), in one statement:
+# a bulk batch checks each change in the transaction that writes it, without a read per
+# fact (issue 16). At most one change is pending per holder (changes_pending).
+_NEW_CHANGE_FACTS = """SELECT
+    EXISTS (SELECT 1 FROM changes WHERE id = :id),
+    EXISTS (SELECT 1 FROM contracts WHERE number = :contract),
+    (SELECT coalesce(contract, '') FROM subscriptions WHERE id = :subscription),
+    EXISTS (SELECT 1 FROM partners WHERE csn = :partner),
+    EXISTS (SELECT 1 FROM users WHERE email = :user),
+    (SELECT id FROM changes WHERE holder = :holder AND status = 'pending'
+        ORDER BY submitted_at DESC, id DESC LIMIT 1)"""
+_UNREAD: Any = object()
 
 
 class SqliteWriter(SqliteReader, RecordedWrites):
-    """The writes of one ``BEGIN IMMEDIATE`` transaction."""
+    """The writes of one ``BEGIN IMMEDIATE`` transaction.
+
+    The transaction holds the write lock: only this writer changes the store until it
+    ends. So the last history record is read once and then known (each record written
+    is the new last one), and the change id this writer issued is known to be above the
+    sequence's others; a savepoint rolled back forgets both."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        super().__init__(connection)
+        self._last: Row | None = _UNREAD
+        self._issued: str | None = None
+
+    def _last_event(self) -> Row | None:
+        if self._last is _UNREAD:
+            self._last = super()._last_event()
+        return self._last
 
     def _record(self, event: EventKind, change: Change, at: datetime, by: str | None) -> None:
         """The next history record: chained to the last one and dated no earlier than it
-        (``check_time``), the last one read once."""
+        (``check_time``)."""
         last = self._last_event()
         if last is not None and at < (latest := datetime.fromisoformat(last[1])):
             raise dated_before(latest, at)
         made = record(GENESIS if last is None else str(last[2]), event, change, at, by)
-        self._db.execute(HISTORY.insert, HISTORY.params(made, 1 if last is None else last[0] + 1))
+        params = HISTORY.params(made, 1 if last is None else last[0] + 1)
+        self._db.execute(HISTORY.insert, params)
+        # (event, change, at, by_user, hash, seq): the row _last_event would read now.
+        self._last = (params[5], params[2], params[4])
 
-    def savepoint(self) -> AbstractContextManager[None]:
-        return savepoint(self._db.execute, "one_change")
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        try:
+            with savepoint(self._db.execute, "one_change"):
+                yield
+        except BaseException:
+            self._last = _UNREAD  # what the block wrote is undone: read it again
+            self._issued = None
+            raise
 
     def batched(self, *, pipelined: bool = True) -> AbstractContextManager[None]:
         return nullcontext()  # no round trips to save: the database is in this process
@@ -51,20 +93,44 @@ class SqliteWriter(SqliteReader, RecordedWrites):
         return change
 
     def next_change_id(self) -> str:
-        self._db.execute("UPDATE change_sequence SET last = last + 1 WHERE name = 'change'")
-        row = self._one("SELECT last FROM change_sequence WHERE name = 'change'")
+        row = self._one(_NEXT_CHANGE_NUMBER)
         assert row is not None
-        return invariants.format_change_id(int(row[0]))
+        self._issued = invariants.format_change_id(int(row[0]))
+        return self._issued
 
     def add_change(self, change: Change) -> None:
-        invariants.check_new_change(self, change)
+        invariants.check_new_change_facts(change, self._new_change_facts(change))
         self._record("submitted", change, change.submitted_at, change.by)
         # ord comes from the table (_INSERT_CHANGE): the one stored value left is holder.
         self._db.execute(_INSERT_CHANGE, CHANGES.params(change, change.holder))
         self._db.executemany(CHANGE_FROM.insert, CHANGE_FROM.rows(change.id, change.from_))
-        self._db.execute(
-            "UPDATE change_sequence SET last = max(last, ?) WHERE name = 'change'",
-            (invariants.change_number(change.id),),
+        if change.id != self._issued:  # an id given from elsewhere (an import, a test)
+            self._db.execute(
+                "UPDATE change_sequence SET last = max(last, ?) WHERE name = 'change'",
+                (invariants.change_number(change.id),),
+            )
+        self._issued = None
+
+    def _new_change_facts(self, change: Change) -> invariants.NewChangeFacts:
+        row = self._db.execute(
+            _NEW_CHANGE_FACTS,
+            {
+                "id": change.id,
+                "contract": change.contract,
+                "subscription": change.subscription if change.contract is None else None,
+                "partner": change.to,
+                "user": change.by,
+                "holder": change.holder,
+            },
+        ).fetchone()
+        assert row is not None
+        return invariants.NewChangeFacts(
+            id_taken=bool(row[0]),
+            contract_found=bool(row[1]),
+            subscription_contract=row[2],
+            partner_found=bool(row[3]),
+            user_found=bool(row[4]),
+            pending=row[5],
         )
 
     def set_change_status(
