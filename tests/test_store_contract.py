@@ -260,6 +260,63 @@ def test_a_failing_setter_rolls_back_the_whole_transaction(
     assert exported(store) == sample_document
 
 
+def test_with_holders_reads_what_each_read_gives(store: Store) -> None:
+    """A bulk batch's read-ahead (a few statements for all its ids) gives what reading
+    each subscription, its contract and its holder's pending change gives; an unknown
+    id is left out (in any order: the batch keeps them by id)."""
+    with store.write() as writer:
+        writer.add_change(change(writer.next_change_id(), contract="110000000002"))
+        own = change(writer.next_change_id(), contract=None, subscription="72000000009")
+        writer.add_change(own)
+    ids = [f"720000000{n:02d}" for n in range(1, 13)] + ["72000000001", "79999999999"]
+    with store.read() as reader:
+        expected = {}
+        for id in ids:
+            sub = reader.subscription(id)
+            if sub is not None:
+                contract = reader.contract(sub.contract) if sub.contract else None
+                expected[id] = (sub, contract, reader.pending_change(sub.contract or sub.id))
+        got = {
+            sub.id: (sub, contract, pending) for sub, contract, pending in reader.with_holders(ids)
+        }
+    assert got == expected and "79999999999" not in got
+    assert {pending.holder for _, _, pending in got.values() if pending is not None} >= {
+        "110000000002",
+        "72000000009",
+    }  # both kinds of holder are exercised
+
+
+def test_submit_settles_a_due_pending_change_and_refuses_one_not_due(
+    store_factory: StoreFactory, store: Store
+) -> None:
+    """``submit_change`` writes down the holder's pending change whose time has come
+    before recording the new one, and refuses while one is pending and not yet due.
+    (PostgreSQL dates a submission by its own clock, after these times: not due there
+    is tested in test_team.)"""
+    with store.write() as writer:
+        first = writer.next_change_id()
+        writer.add_change(change(first, contract="110000000002", to=ANCIEN))
+    early = change("CHG-000000", contract="110000000002", at=NOW + timedelta(minutes=30))
+    if store_factory.kind != "postgres":
+        refused = pytest.raises(ValueError, match=f"already has pending change {first}")
+        with refused, store.write() as writer:
+            writer.submit_change(early, subscription="72000000004", replace_all=True)
+    later = change("CHG-000000", contract="110000000002", at=NOW + timedelta(hours=2))
+    with store.write() as writer:
+        made = writer.submit_change(later, subscription="72000000004", replace_all=True)
+    with store.read() as reader:
+        assert reader.change(first).status == "applied"  # type: ignore[union-attr]
+        assert reader.contract("110000000002").partners == (ANCIEN,)  # type: ignore[union-attr]
+        pending = reader.pending_change("110000000002")
+        assert pending is not None and pending.id == made.id != first
+        assert [(e.event, e.change) for e in reader.history()[-3:]] == [
+            ("submitted", first),
+            ("applied", first),
+            ("submitted", made.id),
+        ]
+    assert check_invariants(Context(store=store, now=NOW + timedelta(hours=2), actor=CLAIRE)) == []
+
+
 BAD_CHANGES = [
     (change("CHG-000001"), ValueError, "CHG-000001 exists already"),
     (change("CHG-000005", contract=None), ValueError, "exactly one of contract or subscription"),

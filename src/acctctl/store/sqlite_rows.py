@@ -75,6 +75,11 @@ _CHANGE_ORDER = " ORDER BY c.submitted_at, c.id, f.position"
 # compiled on first use (columns.py), which a listing never makes.
 
 Row = tuple[Any, ...]
+_HOLDERS_AT_ONCE = 500  # ids per IN list: far below SQLite's 32,766 parameters
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ", ".join("?" * len(values))
 
 
 def _grouped(rows: Iterable[Row]) -> Iterator[tuple[Row, tuple[str, ...]]]:
@@ -227,11 +232,46 @@ class SqliteReader:
     def with_holders(
         self, sub_ids: Sequence[str]
     ) -> Iterator[tuple[domain.Subscription, domain.Contract | None, domain.Change | None]]:
-        for sub_id in sub_ids:
-            sub = self.subscription(sub_id)
-            if sub is not None:
-                contract = self.contract(sub.contract) if sub.contract else None
-                yield sub, contract, self.pending_change(sub.contract or sub.id)
+        # Three statements per 500 ids, not three per id (a bulk batch reads them all).
+        for start in range(0, len(sub_ids), _HOLDERS_AT_ONCE):
+            chunk = list(dict.fromkeys(sub_ids[start : start + _HOLDERS_AT_ONCE]))
+            subs = {
+                head[0]: SUBSCRIPTIONS.to_domain(head, partners)
+                for head, partners in _grouped(
+                    self._db.execute(
+                        _SUBSCRIPTIONS
+                        + f" WHERE s.id IN ({_marks(chunk)}) ORDER BY s.id, p.position",
+                        chunk,
+                    )
+                )
+            }
+            numbers = sorted({sub.contract for sub in subs.values() if sub.contract})
+            contracts = {
+                head[0]: CONTRACTS.to_domain(head, partners)
+                for head, partners in _grouped(
+                    self._db.execute(
+                        _CONTRACTS
+                        + f" WHERE c.number IN ({_marks(numbers)}) ORDER BY c.number, p.position",
+                        numbers,
+                    )
+                )
+            }
+            holders = sorted({sub.contract or sub.id for sub in subs.values()})
+            pending: dict[str, domain.Change] = {}
+            rows = self._db.execute(
+                _CHANGES
+                + f" WHERE c.holder IN ({_marks(holders)}) AND c.status = 'pending'"
+                + _CHANGE_ORDER,
+                holders,
+            )
+            for head, before in _grouped(rows):
+                change = CHANGES.to_domain(head, before)
+                pending[change.holder] = change  # the last, as pending_change gives
+            for sub_id in sub_ids[start : start + _HOLDERS_AT_ONCE]:
+                sub = subs.get(sub_id)
+                if sub is not None:
+                    contract = contracts.get(sub.contract) if sub.contract else None
+                    yield sub, contract, pending.get(sub.contract or sub.id)
 
     def notices(self) -> list[domain.Notice]:
         sql = NOTICES.select + " ORDER BY received DESC, ord"

@@ -9,13 +9,14 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from acctctl.domain import Change, ChangeStatus, EventKind
 from acctctl.history import GENESIS, record
 from acctctl.store import invariants
-from acctctl.store.recorded import RecordedWrites, dated_before
+from acctctl.store.recorded import RecordedWrites, check_time, dated_before
 from acctctl.store.savepoints import savepoint
 from acctctl.store.sqlite_rows import Row, SqliteReader
 from acctctl.store.sqlite_schema import (
@@ -98,8 +99,23 @@ class SqliteWriter(SqliteReader, RecordedWrites):
         self._issued = invariants.format_change_id(int(row[0]))
         return self._issued
 
+    def submit_change(self, change: Change, *, subscription: str, replace_all: bool) -> Change:
+        """``RecordedWrites.submit_change`` with the holder's pending change read once, by
+        the rules' query: settled first if its time has come (then none is pending)."""
+        check_time(self, change.submitted_at)
+        made = replace(change, id=self.next_change_id(), status="pending")
+        facts = self._new_change_facts(made)
+        if facts.pending is not None and self.settle(made.holder, made.submitted_at):
+            facts.pending = None
+        self._add_change(made, facts)
+        return made
+
     def add_change(self, change: Change) -> None:
-        invariants.check_new_change_facts(change, self._new_change_facts(change))
+        self._add_change(change, self._new_change_facts(change))
+
+    def _add_change(self, change: Change, facts: invariants.NewChangeFacts) -> None:
+        """Write ``change``, its rules checked on ``facts`` read in this transaction."""
+        invariants.check_new_change_facts(change, facts)
         self._record("submitted", change, change.submitted_at, change.by)
         # ord comes from the table (_INSERT_CHANGE): the one stored value left is holder.
         self._db.execute(_INSERT_CHANGE, CHANGES.params(change, change.holder))
