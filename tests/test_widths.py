@@ -182,6 +182,16 @@ def test_messages_wrap_at_words_and_never_inside_a_command() -> None:
             assert len(line) <= width or len(line.removesuffix(" \\").split()) == 1
 
 
+def test_a_command_in_parentheses_at_the_end_of_a_sentence_goes_on_a_bare_line() -> None:
+    command = "acctctl subs auto-renew 72000000004 --off --as claire@dupont.example --lang fr"
+    text = f"  ✗ auto-renew on: Automatic renewal is on: turn it off first (`{command}`)."
+    for width in (60, 100, 120):
+        wrapped = fit_message(text, width)
+        shell = re.sub(r" \\\n\s*", " ", wrapped)
+        assert shell.splitlines()[-1].strip() == command, wrapped
+        assert "`" not in wrapped and "(" not in wrapped
+
+
 def test_a_command_inside_a_sentence_stays_whole_in_its_backticks() -> None:
     command = "`acctctl partner cancel CHG-000001 --store /tmp/account.db`"
     text = f"acctctl: Run {command} to withdraw it, or wait until it is applied."

@@ -57,7 +57,9 @@ def _fit_line(line: str, width: int, indent: str) -> list[str]:
         command = f"`{piece}`"
         # A command that ends the sentence goes on a line of its own, without backticks,
         # as a longer one does: a whole line is what a person selects to paste.
-        ends_line = index == len(pieces) - 2 and _PUNCTUATION.fullmatch(pieces[-1])
+        # (in parentheses, the ")" after it goes with the command set apart)
+        rest = pieces[-1].removeprefix(")") if text.rstrip().endswith("(") else pieces[-1]
+        ends_line = index == len(pieces) - 2 and _PUNCTUATION.fullmatch(rest)
         if not ends_line and cell_width(command) <= width - cell_width(follow):
             text += glue(command)
             continue
