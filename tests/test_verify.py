@@ -121,3 +121,13 @@ def test_from_is_required(run: Run) -> None:
     result = run("partner", "verify")
     assert result.exit_code == 2
     assert "--from FILE" in one_error_line(result)
+
+
+def test_an_export_without_reseller_columns_is_refused_not_called_different(
+    changed: Run, tmp_path: Path
+) -> None:
+    columns = [c for c in COLUMNS if not c.startswith("reseller_")]
+    path = export_with(tmp_path, NEW, columns=columns)
+    result = changed("partner", "verify", "--from", str(path), "--json")
+    assert result.exit_code == 4
+    assert "has no reseller column (reseller_name or reseller_csn)" in one_error_line(result)

@@ -8,7 +8,7 @@ import typer
 
 from acctctl.cli import export_input
 from acctctl.cli.app import state
-from acctctl.errors import NotFoundError, RejectedError, UsageError
+from acctctl.errors import ExportFileError, NotFoundError, RejectedError, UsageError
 from acctctl.hints import command
 from acctctl.i18n import N_, _, format_number, ngettext
 from acctctl.output import err, inert, print_json_array, table
@@ -76,6 +76,15 @@ def verify(
             _("Pass --from FILE: the Subscriptions export downloaded after the change.")
         )
     export = export_input.read(from_, date_format)
+    if not export.columns & {"reseller_name", "reseller_csn"}:
+        # Without them every contract would read as "no partner": say what is missing.
+        raise ExportFileError(
+            _(
+                "{file} has no reseller column (reseller_name or reseller_csn): nothing "
+                "to compare the changes with."
+            ).format(file=export.source),
+            hint=_("Download the Subscriptions export again, with its reseller columns."),
+        )
     found = verify_changes(state(ctx).context(), export)
     if not found:
         raise NotFoundError(
