@@ -87,6 +87,8 @@ def test_contract_missing_from_the_export_is_different(changed: Run, tmp_path: P
     assert code == 3
     assert data[0]["export_partners"] is None
     assert "not in the export" in data[0]["message"]
+    piped = changed("partner", "verify", "--from", str(path))  # not a terminal: the pipe format
+    assert piped.stdout.splitlines()[1].split("\t")[3] == ""  # Export shows: empty, no dash
 
 
 def test_matched_by_csn_when_the_export_has_one(changed: Run, tmp_path: Path) -> None:

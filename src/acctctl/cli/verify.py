@@ -25,7 +25,12 @@ OUTCOME_LABELS = {
 
 
 def _seen(v: Verification) -> str:
-    return "—" if v.seen is None else ", ".join(name for _csn, name in v.seen)
+    return "—" if v.seen is None else _seen_plain(v)
+
+
+def _seen_plain(v: Verification) -> str:
+    """Piped: empty when the export lacks the contract (no dash to parse)."""
+    return "" if v.seen is None else ", ".join(name for _csn, name in v.seen)
 
 
 def verification_columns() -> list[Column[Verification]]:
@@ -45,7 +50,7 @@ def verification_columns() -> list[Column[Verification]]:
             lambda v: v.change.to,
             keep=50,
         ),
-        Column("Export shows", _("Export shows"), _seen, _seen, keep=40),
+        Column("Export shows", _("Export shows"), _seen, _seen_plain, keep=40),
         Column(
             "Result",
             _("Result"),
