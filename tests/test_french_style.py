@@ -196,3 +196,22 @@ def test_the_french_catalog_follows_the_rule(rule: Callable[[str], list[str]]) -
 def test_every_count_in_the_catalog_has_plural_forms() -> None:
     faults = [f"{m.id!r}: {f}" for m in french_messages() for f in count_faults(m)]
     assert faults == [], "\n".join(faults)
+
+
+def test_the_auto_renew_questions_read_as_a_french_admin_writes() -> None:
+    """Not a shouted « DÉSACTIVER … pour 110000000002 » but a native's question."""
+    from acctctl.i18n import _, set_language
+
+    set_language("fr")
+    try:
+        off = _("Turn automatic renewal OFF for {holder}?").format(holder="110000000002")
+        on = _("Turn automatic renewal ON for {holder}?").format(holder="110000000002")
+        wizard = _(
+            "Turn automatic renewal OFF for {holder}? This is written now, "
+            "whatever you decide later."
+        ).format(holder="110000000002")
+    finally:
+        set_language("en")
+    assert off == f"Désactiver le renouvellement automatique du contrat 110000000002{NNBSP}?"
+    assert on == f"Activer le renouvellement automatique du contrat 110000000002{NNBSP}?"
+    assert wizard.startswith(off + " ")

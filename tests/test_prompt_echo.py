@@ -84,7 +84,7 @@ def test_french_questions_and_yes_no_echo_wrap_at_spaces(terminal: Any) -> None:
     set_language("fr")
     try:
         question = (
-            "DÉSACTIVER le renouvellement automatique pour 110000000002 ? C’est "
+            "Désactiver le renouvellement automatique du contrat 110000000002 ? C’est "
             "enregistré tout de suite, quoi que vous décidiez ensuite."
         )
         answer, lines = terminal(60, "o" + ENTER, lambda: QuestionaryPrompter().confirm(question))
