@@ -184,3 +184,29 @@ def test_not_the_manager_of_this_contract_is_a_rejected_result(
     [result] = json_lines(done.stdout)
     assert result["status"] == "rejected"
     assert [r["code"] for r in result["reasons"]] == ["not-contract-manager"], json.dumps(result)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "not_said"),
+    [
+        ("C.UTF-8", "may turn automatic renewal off for contract 110000000002", "reseller"),
+        ("fr_FR.UTF-8", "peut désactiver le renouvellement automatique de", "revendeur"),
+    ],
+)
+def test_auto_renew_refused_names_automatic_renewal(
+    store_factory: StoreFactory,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    lang: str,
+    said: str,
+    not_said: str,
+) -> None:
+    """Thomas does not manage 110000000002: the refusal speaks of what he asked
+    (automatic renewal), not of reseller information."""
+    store = store_factory()
+    store.replace(demo_document(TODAY, NOW_MOMENT), force=False, sandbox=True)
+    env = environment(tmp_path / "home", target(store), user=THOMAS, LANG=lang)
+    done = InProcess(capsys)(env, "subs", "auto-renew", "72000000004", "--off", "--yes")
+    assert done.returncode == 5 and "Traceback" not in done.stderr, done.stderr
+    assert said in " ".join(done.stderr.split())
+    assert not_said not in done.stderr

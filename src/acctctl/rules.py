@@ -147,22 +147,40 @@ def may_manage(terms: Terms, user: User | None) -> bool:
     return user is not None and (user.email == terms.manager or user.role == "primary_admin")
 
 
-def authorization(actor: str | None, user: User | None, terms: Terms, holder: str) -> Reason | None:
+def authorization(
+    actor: str | None,
+    user: User | None,
+    terms: Terms,
+    holder: str,
+    *,
+    auto_renew: bool | None = None,
+) -> Reason | None:
     """The one authorization rule: may ``actor`` (the account's ``user``, None when the
     account does not know them) change ``terms``, named ``holder`` in the sentence?
-    None when they may. Every front end and every write asks this function."""
+    None when they may. Every front end and every write asks this function.
+    ``auto_renew``: the refusal names that action (turn automatic renewal on/off)
+    rather than the change of reseller."""
     if actor is None:
         return None
     if user is None:
         return unknown_user(actor)
     if not may_manage(terms, user):
-        return Reason(
-            "not-contract-manager",
-            _(
+        if auto_renew is None:
+            message = _(
                 "Only the contract manager ({manager}) or the account's primary admin may "
                 "update reseller information for {holder}: ask them to make the change."
-            ).format(manager=terms.manager, holder=holder),
-        )
+            )
+        elif auto_renew:
+            message = _(
+                "Only the contract manager ({manager}) or the account's primary admin may "
+                "turn automatic renewal on for {holder}: ask them to make the change."
+            )
+        else:
+            message = _(
+                "Only the contract manager ({manager}) or the account's primary admin may "
+                "turn automatic renewal off for {holder}: ask them to make the change."
+            )
+        return Reason("not-contract-manager", message.format(manager=terms.manager, holder=holder))
     return None
 
 

@@ -51,10 +51,12 @@ def history(ctx: Context, ident: str | None = None) -> list[Change]:
     return [as_of(c, ctx.now) for c in changes]
 
 
-def _authorize(reader: StoreReader, ctx: Context, terms: Terms, holder: str) -> User:
+def _authorize(
+    reader: StoreReader, ctx: Context, terms: Terms, holder: str, *, auto_renew: bool | None = None
+) -> User:
     actor = require_actor(ctx)
     user = find_user(reader, actor)
-    refused = authorization(actor, user, terms, holder_label(terms, holder))
+    refused = authorization(actor, user, terms, holder_label(terms, holder), auto_renew=auto_renew)
     if refused is not None or user is None:
         raise NotAllowedError(refused.message if refused else "")
     return user
@@ -110,7 +112,7 @@ def set_auto_renew(ctx: Context, sub_id: str, on: bool) -> tuple[SubscriptionVie
     with ctx.store.write() as writer:
         sub, contract = _find_subscription(writer, sub_id)
         terms = Terms.of(sub, contract)
-        user = _authorize(writer, ctx, terms, sub.id)
+        user = _authorize(writer, ctx, terms, sub.id, auto_renew=on)
         changed = terms.auto_renew != on
         if changed:
             ctx = at_write(writer, ctx)
