@@ -94,6 +94,54 @@ def run_as_printed(env: dict[str, str], hint: str) -> tuple[int, str]:
     return child.exitstatus if child.exitstatus is not None else -1, seen
 
 
+def run_in_a_script(env: dict[str, str], hint: str) -> subprocess.CompletedProcess[str]:
+    """``hint`` through ``sh -c`` as a line of a script: no terminal anywhere."""
+    return subprocess.run(
+        ["sh", "-c", hint], env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True
+    )
+
+
+def test_a_command_that_asks_carries_yes_when_this_run_cannot_ask() -> None:
+    hints.remember({"store": "/a b/c.db"}, {"store": "flag"})
+    try:
+        assert hints.confirming("partner", "cancel", "CHG-1") == (
+            "acctctl partner cancel CHG-1 --store '/a b/c.db'"
+        )
+        hints.cannot_prompt()
+        assert hints.confirming("partner", "cancel", "CHG-1") == (
+            "acctctl partner cancel CHG-1 --yes --store '/a b/c.db'"
+        )
+        assert hints.command("partner", "history") == "acctctl partner history --store '/a b/c.db'"
+    finally:
+        hints.forget()
+    assert hints.confirming("partner", "cancel", "CHG-1") == "acctctl partner cancel CHG-1"
+
+
+@pytest.mark.parametrize("option", ["--yes", "--json"])
+def test_the_rules_commands_printed_by_a_run_that_cannot_ask_run_in_a_script(
+    world: tuple[dict[str, str], str], option: str
+) -> None:
+    """At a terminal: `--yes` (or `--json`) means this run asks nothing; its auto-renew
+    hint, pasted into a script, must not stop at "Pass --yes …"."""
+    env, store = world
+    assert acctctl(env, "store", "init", "--demo", "--store", store).returncode == 0
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "acctctl", "--store", store, "--as", CLAIRE, "partner", "change",
+         "72000000004", "--csn", BUREAU, option, *(["--yes"] if option == "--json" else [])],
+        env=env, encoding="utf-8", timeout=60,
+    )  # fmt: skip
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 3, child.before
+    printed = runnable_hints(re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", child.before or ""))
+    assert [joined(hint) for hint in printed] == [
+        f"acctctl subs auto-renew 72000000004 --off --yes --store '{store}' --as {CLAIRE}"
+    ]
+    done = run_in_a_script(env, printed[0])
+    assert done.returncode == 0, done.stderr
+
+
 def test_the_hint_builder_repeats_the_options_in_effect() -> None:
     hints.remember(
         {"store": "postgresql://marc:secret@db/acct?password=x&sslmode=require", "user": "m@x"},
@@ -139,8 +187,10 @@ def test_every_hint_runs_as_printed_against_the_store_in_use(
     )  # fmt: skip
     assert auto.returncode == 3
     turn_off = runnable_hints(auto.stderr)
+    # The run could not ask (--yes, no terminal): nor can the pasted command, so it
+    # carries --yes (without it: "Pass --yes to change automatic renewal …", exit 2).
     assert turn_off == [
-        f"acctctl subs auto-renew 72000000004 --off --store '{store}' --as {CLAIRE}"
+        f"acctctl subs auto-renew 72000000004 --off --yes --store '{store}' --as {CLAIRE}"
     ]
 
     # A change pending to another partner: the hint withdraws it.
@@ -155,11 +205,13 @@ def test_every_hint_runs_as_printed_against_the_store_in_use(
     )  # fmt: skip
     assert other.returncode == 3
     withdraw = runnable_hints(other.stderr)
-    assert withdraw == [f"acctctl partner cancel CHG-000001 --store '{store}' --as {CLAIRE}"]
+    assert withdraw == [f"acctctl partner cancel CHG-000001 --yes --store '{store}' --as {CLAIRE}"]
 
-    for hint in (*listing, *turn_off, *withdraw):
-        code, seen = run_as_printed(env, hint)
-        assert code == 0, (hint, seen)
+    code, seen = run_as_printed(env, listing[0])
+    assert code == 0, (listing[0], seen)
+    for hint in (*turn_off, *withdraw):  # pasted into the script: no terminal
+        done = run_in_a_script(env, hint)
+        assert done.returncode == 0, (hint, done.stderr)
     history = acctctl(env, "partner", "history", "--json", "--store", store)
     assert '"status": "cancelled"' in history.stdout
     shown = acctctl(env, "subs", "show", "72000000004", "--json", "--store", store)

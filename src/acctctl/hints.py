@@ -7,6 +7,11 @@ pasted command must act on the same store, as the same user. Options that came f
 the config file are left out: the config file gives them again. The language is
 repeated only when ``--lang`` was given.
 
+A command that asks for a confirmation (``partner cancel``, ``subs auto-renew``) is
+built by ``confirming``: when this run cannot ask (no terminal, ``--yes``, ``--json`` —
+the CLI calls ``cannot_prompt``), the hint carries ``--yes``, or the command pasted into
+the same script would stop at "Pass --yes …"; at a terminal it asks, as it should.
+
 The CLI calls ``remember`` once it knows the settings; below the CLI nothing else
 changes this module's state.
 """
@@ -20,6 +25,7 @@ from acctctl.ids import MAX_EMAIL_LENGTH
 
 PROGRAM = "acctctl"
 _in_effect: tuple[str, ...] = ()
+_unattended = False
 
 # Where a setting came from (config.Settings.sources) for it to be repeated in a hint.
 _REPEATED_FROM = {
@@ -53,12 +59,25 @@ def remember(values: Mapping[str, str | None], sources: Mapping[str, str]) -> No
     _in_effect = tuple(options)
 
 
+def cannot_prompt() -> None:
+    """This run asks nothing (see the module's docstring): nor will the pasted command."""
+    global _unattended
+    _unattended = True
+
+
 def forget() -> None:
-    global _in_effect
+    global _in_effect, _unattended
     _in_effect = ()
+    _unattended = False
 
 
 def command(*words: str) -> str:
     """``acctctl WORDS… [--store …] [--as …] [--lang …]``, each word quoted for a POSIX
     shell when it needs to be."""
     return " ".join(shlex.quote(word) for word in (PROGRAM, *words, *_in_effect))
+
+
+def confirming(*words: str) -> str:
+    """``command(*words)`` for a command that asks before it writes: with ``--yes`` when
+    this run cannot ask, so that the command runs where this one ran."""
+    return command(*words, "--yes") if _unattended else command(*words)

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 
 from acctctl.domain import Change, Partner, Terms, User
 from acctctl.errors import ExitCode
-from acctctl.hints import command
+from acctctl.hints import confirming
 from acctctl.i18n import _, format_date, format_datetime, format_number, ngettext, pgettext
 from acctctl.ids import shown_identity
 from acctctl.values import Frozen, set_field, value  # dataclasses compiled once (values.py)
@@ -241,7 +241,7 @@ def eligibility(facts: Facts) -> list[Reason]:
                 "Automatic renewal is on for {holder}: turn it off first (`{command}`)."
             ).format(
                 holder=_holder(facts),
-                command=command("subs", "auto-renew", facts.subscription, "--off"),
+                command=confirming("subs", "auto-renew", facts.subscription, "--off"),
             )
         reasons.append(Reason("auto-renew", message))
     if terms.agreement == "eba-token-flex" and "token-flex" not in facts.unknown:
@@ -294,7 +294,7 @@ def eligibility(facts: Facts) -> list[Reason]:
                     partner=facts.pending_partner_name or pending.to,
                     holder=_holder(facts),
                     change=pending.id,
-                    command=command("partner", "cancel", pending.id),
+                    command=confirming("partner", "cancel", pending.id),
                     when=format_datetime(pending.effective_at),
                 ),
             )

@@ -224,6 +224,8 @@ def root(
         hints.remember(
             {"store": settings.store, "user": settings.user, "lang": lang}, settings.sources
         )
+        if not prompts_allowed():  # a command this run tells to run will not ask either
+            hints.cannot_prompt()
         ctx.call_on_close(hints.forget)
     ctx.call_on_close(current.close)
 

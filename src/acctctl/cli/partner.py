@@ -100,6 +100,10 @@ def change(
     from acctctl.flow.prompter import CSN, IDS, YES
 
     current = state(ctx)
+    if yes or json_:  # this run asks nothing: the commands it tells to run carry --yes
+        from acctctl import hints
+
+        hints.cannot_prompt()
     given = list(ids or [])
     new_csn = parse_csn(csn) if csn is not None else None
     if prompts_allowed(yes) and "-" not in given:

@@ -45,8 +45,10 @@ def list_(
 ) -> None:
     """Every subscription: contract, product, seats, term end, partners, and whether the
     partner can be changed (with the reason codes; "check": a fact the export lacks)."""
-    from acctctl import service
+    from acctctl import hints, service
 
+    if json_:  # read by a script: the rules' commands carry --yes (hints.confirming)
+        hints.cannot_prompt()
     if json_ and ids:
         raise UsageError(_("--json and --ids cannot be used together."))
     if eligible and ids and from_ is None:
@@ -155,9 +157,11 @@ def show(
     """One subscription in full: contract, its other subscriptions, partners, support
     level, pending change, and every rule that blocks a change. Given a contract number:
     the contract and all its subscriptions."""
-    from acctctl import presentation, service
+    from acctctl import hints, presentation, service
     from acctctl.errors import NotFoundError
 
+    if json_:  # read by a script: the rules' commands carry --yes (hints.confirming)
+        hints.cannot_prompt()
     ident = parse_id(sub_id, _("subscription id"))
     if from_ is not None:
         from acctctl.service.export import show_from_export

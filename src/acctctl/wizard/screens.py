@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from acctctl.domain import Partner, User
 from acctctl.errors import AcctctlError
-from acctctl.hints import command
+from acctctl.hints import command, confirming
 from acctctl.i18n import _, format_number, ngettext
 from acctctl.local_time import local_time, moment
 from acctctl.output import card, err, inert
@@ -253,4 +253,6 @@ class WizardScreens:
                 command=command("partner", "history", result.subscription)
             )
         )
-        say(_("Withdraw it: `{command}`").format(command=command("partner", "cancel", change.id)))
+        say(
+            _("Withdraw it: `{command}`").format(command=confirming("partner", "cancel", change.id))
+        )
