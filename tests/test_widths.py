@@ -67,7 +67,34 @@ def test_the_least_useful_column_goes_first_and_the_footer_names_it(
 ) -> None:
     screen = drawn(36, monkeypatch)  # 11 + 13 + 10 + gaps > 36: the product goes
     assert "2028-01-05" in screen and "Revit" not in screen
-    assert "Not shown at this width: Product." in " ".join(screen.split())
+    assert "Not shown at this width: Product. A wider terminal shows it." in " ".join(
+        screen.split()
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "one", "two"),
+    [
+        ("en", "A wider terminal shows it.", "A wider terminal shows them."),
+        (
+            "fr",
+            "Colonne masquée à cette largeur\u202f: Product. "
+            "Élargissez le terminal pour l’afficher.",
+            "Élargissez le terminal pour les afficher.",
+        ),
+    ],
+)
+def test_the_footer_says_it_for_one_column_and_them_for_several(
+    lang: str, one: str, two: str
+) -> None:
+    set_language(lang)
+    try:
+        single = plan(COLUMNS, ROWS, 36).footer()
+        both = plan(COLUMNS, ROWS, 11).footer()
+    finally:
+        set_language("en")
+    assert single is not None and one in single
+    assert both is not None and two in both and "Product, Term end" in both
 
 
 def test_when_the_essential_columns_do_not_fit_each_record_is_a_card() -> None:

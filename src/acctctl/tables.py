@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Generic, Literal, TypeVar
 
-from acctctl.i18n import _
+from acctctl.i18n import ngettext
 from acctctl.terminal_text import DEFAULT_WIDTH, cell_width, longest_word, unglue, wrap
 
 if TYPE_CHECKING:
@@ -175,9 +175,11 @@ class Layout(Generic[R]):
     def footer(self) -> str | None:
         if not self.dropped:
             return None
-        return _("Not shown at this width: {columns}. A wider terminal shows them.").format(
-            columns=", ".join(c.label for c in self.dropped)
-        )
+        return ngettext(
+            "Not shown at this width: {columns}. A wider terminal shows it.",
+            "Not shown at this width: {columns}. A wider terminal shows them.",
+            len(self.dropped),
+        ).format(columns=", ".join(c.label for c in self.dropped))
 
 
 _CELLS_KEPT = 4096  # distinct values per column whose cell lines ``Layout.rows`` keeps
