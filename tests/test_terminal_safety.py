@@ -42,6 +42,7 @@ from real_program import (
     CLAIRE,
     NOW_MOMENT,
     TODAY,
+    InProcess,
     environment,
     exported,
     on_terminal,
@@ -381,3 +382,22 @@ def test_partner_fields_keep_every_value_as_text() -> None:
     card("Partner", partner_fields(partner), stream=stream)
     assert_inert(stream.getvalue())
     assert RICH_BOLD in stream.getvalue()
+
+
+def test_store_members_list_piped_is_login_tab_email_with_each_value_inert(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tab between the columns is the separator a script splits on, not data to
+    escape; a tab or escape inside a login (a shared store's) is escaped."""
+    from acctctl.service import members
+    from acctctl.store.base import Member
+
+    listed = [Member("thomas_d", "thomas@dupont.example"), Member("bad\tlogin\x1b", "j@x.example")]
+    monkeypatch.setattr(members, "list_members", lambda ctx: listed)
+    env = environment(tmp_path / "home", None)
+    done = InProcess(capsys)(env, "store", "members", "list")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "thomas_d\tthomas@dupont.example",
+        "bad\\x09login\\x1b\tj@x.example",
+    ]

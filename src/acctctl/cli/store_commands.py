@@ -191,7 +191,8 @@ def members_list(
         out(json_text([{"login": m.login, "email": m.email} for m in members]))
         return
     for member in members:
-        out(inert(f"{member.login}\t{member.email}"))
+        # The tab is the separator a script splits on: only the values are made inert.
+        out(inert(member.login) + "\t" + inert(member.email))
 
 
 @members_app.command("add")
