@@ -19,7 +19,7 @@ import pytest
 
 from acctctl import service
 from acctctl.cli.change_lines import StepLines
-from acctctl.demo import BIM_NANTES, BUREAU_NUMERIQUE, CADPRO, CLAIRE, JULIE
+from acctctl.demo import BIM_NANTES, BUREAU_NUMERIQUE, CADPRO, CLAIRE, JULIE, THOMAS
 from acctctl.domain import Change
 from acctctl.errors import CancelledError, NotAllowedError, UsageError
 from acctctl.flow import Option, Request, ScriptedPrompter, run_change
@@ -44,6 +44,7 @@ class Answers:
     script: list[tuple[str, Any]]
     asked: list[str] = field(default_factory=list)
     offered: dict[str, list[Option[Any]]] = field(default_factory=dict)
+    defaults: dict[str, Any] = field(default_factory=dict)
     refused: list[tuple[str, str]] = field(default_factory=list)
     interactive: bool = True
 
@@ -58,6 +59,7 @@ class Answers:
     ) -> T:
         answer = self._answer(message)
         self.offered[message] = list(options)
+        self.defaults[message] = default
         if answer == "":
             answer = next(o.title for o in options if o.value == default)
         exact = [o for o in options if o.title == answer]
@@ -331,3 +333,24 @@ def test_step_3_pending_note_gives_way_before_an_id_or_a_date_is_cut(
             assert "pending" in label
             dates = re.findall(r"\d{4}-\d\d-\d\d[^)]*", label)
             assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d \w+", d) for d in dates), label
+
+
+@pytest.mark.parametrize(
+    ("user", "first"),
+    [(CLAIRE, "72000000001"), (THOMAS, "72000000009")],  # Thomas manages 110000000007 only
+)
+def test_step_3_starts_on_the_first_row_that_can_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, user: str, first: str
+) -> None:
+    monkeypatch.setenv("ACCTCTL_NOW", NOW)
+    monkeypatch.setenv("COLUMNS", "120")
+    context = demo_context(tmp_path / "account.db", user)
+    try:
+        answers = Answers([("Select a subscription", ""), ("Actions", "Cancel")])
+        with pytest.raises(CancelledError):
+            wizard(context, answers, csn=BUREAU_NUMERIQUE)
+    finally:
+        context.store.close()
+    assert answers.defaults["Select a subscription:"] == first
+    rows = {o.value: o for o in answers.offered["Select a subscription:"]}
+    assert "✗" not in rows[first].title

@@ -177,13 +177,23 @@ class Runner(ActionsMenu):
             )
             return next((v.reasons[0].exit_code for v in views if v.reasons), ExitCode.NOT_FOUND)
         previous = values.get("view")
+        # The cursor starts on the row chosen before (Back), else on the first row whose
+        # partner can change now, else on the first one step 4 can unblock: not on a row
+        # that only explains why it cannot change.
+        first = next((v for v in views if v.eligible), None) or next(
+            v for v in views if openable(v)
+        )
         chosen = self.prompter.select(
             _("Select a subscription:"),
             [
                 Option(label, v.subscription.id, echo=v.subscription.id)
                 for v, label in zip(views, self.display.rows(views), strict=True)
             ],
-            default=previous.subscription.id if isinstance(previous, SubscriptionView) else None,
+            default=(
+                previous.subscription.id
+                if isinstance(previous, SubscriptionView)
+                else first.subscription.id
+            ),
             flag=IDS,
         )
         values["view"] = next(v for v in views if v.subscription.id == chosen)
