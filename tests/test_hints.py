@@ -331,3 +331,34 @@ def test_the_export_hints_read_the_same_export_as_the_same_user(
         assert done.returncode == 0, (hint, done.stderr)
     shown = subprocess.run(["sh", "-c", listing[0]], env=env, capture_output=True, text=True)
     assert "72000000101" in shown.stdout
+
+
+def test_ids_from_a_terminal_are_refused_before_any_step_with_a_pipe_to_paste(
+    world: tuple[dict[str, str], str],
+) -> None:
+    """`partner change -` with standard input a terminal: nothing to read. Refused before
+    Step 1/8, with the pipe that gives it the ids, on the same store as the same user
+    (a contract of the demo has two partners: --replace-all is repeated)."""
+    env, store = world
+    assert acctctl(env, "store", "init", "--demo", "--store", store).returncode == 0
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "acctctl", "partner", "change", "-", "--csn", BUREAU, "--replace-all",
+         "--store", store, "--as", CLAIRE],
+        env=env, encoding="utf-8", timeout=60,
+    )  # fmt: skip
+    child.expect(pexpect.EOF)
+    child.close()
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", child.before or "")
+    assert child.exitstatus == 2, shown
+    assert "Step" not in shown and "but it is a terminal" in shown
+    printed = runnable_hints(shown)
+    options = f"--store '{store}' --as {CLAIRE}"
+    assert [joined(hint) for hint in printed] == [
+        f"acctctl subs list --eligible --ids {options} | "
+        f"acctctl partner change - --csn {BUREAU} --yes --replace-all {options}"
+    ]
+    done = run_in_a_script(env, printed[0])
+    assert done.returncode == 0, done.stderr
+    history = acctctl(env, "partner", "history", "--json", "--store", store)
+    assert '"status": "pending"' in history.stdout

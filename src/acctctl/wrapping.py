@@ -97,7 +97,9 @@ def command_lines(command: str, width: int, prefix: str) -> list[str]:
         return [prefix + command]
     pairs: list[list[str]] = []
     for word in words:
-        quoted = shlex.quote(word)
+        # A pipe between two commands (`subs list --ids | partner change -`) stays one:
+        # no hint has an argument that is a lone `|`.
+        quoted = word if word == "|" else shlex.quote(word)
         option = pairs[-1] if pairs else []
         # An option's value stays beside it (where a line breaks never changes the command)
         # unless the two do not fit a line together.

@@ -49,6 +49,16 @@ def lookup(
         card(_("Partner {csn}").format(csn=partner.csn), partner_fields(partner))
 
 
+def _piped_change(csn: str | None, replace_all: bool, dry_run: bool) -> str:
+    """The change of every eligible subscription, its ids piped in, with this run's
+    options (a script's: ``--yes``)."""
+    from acctctl.hints import command
+
+    change = ["partner", "change", "-", "--csn", csn or "CSN", "--yes"]
+    change += ["--replace-all"] * replace_all + ["--dry-run"] * dry_run
+    return f"{command('subs', 'list', '--eligible', '--ids')} | {command(*change)}"
+
+
 def _ids_from(args: list[str]) -> Iterator[str]:
     """Arguments, or `-` for one id per line on stdin (read lazily, so results stream)."""
     for arg in args:
@@ -106,6 +116,13 @@ def change(
         hints.cannot_prompt()
     given = list(ids or [])
     new_csn = parse_csn(csn) if csn is not None else None
+    if "-" in given and is_terminal(sys.stdin):  # refused before any step: nothing to read
+        raise UsageError(
+            _("`-` reads ids from standard input, but it is a terminal."),
+            hint=_("Pipe the ids in: `{command}`").format(
+                command=_piped_change(new_csn, replace_all, dry_run)
+            ),
+        )
     if prompts_allowed(yes) and "-" not in given:
         from acctctl.wizard import run_change_wizard
 
