@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -238,3 +239,33 @@ def test_a_narrow_column_dropped_before_a_wide_one_comes_back_when_the_wide_one_
     layout = plan(columns, rows, 30)  # Seats goes first, then Wide: Seats fits again
     assert [c.name for c in layout.columns] == ["ID", "Seats"]
     assert [c.name for c in layout.dropped] == ["Wide"]
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 120])
+@pytest.mark.parametrize(
+    ("lang", "placeholder"), [("en", "subscription ID"), ("fr", "ID d’abonnement")]
+)
+def test_the_new_buying_models_contract_placeholder_stays_on_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, width: int, lang: str, placeholder: str
+) -> None:
+    """`subs list` and wizard step 2: "subscription ID" is one term in the Contract
+    column, never "subscription" over "ID"."""
+    from acctctl import service
+    from acctctl.demo import CLAIRE
+    from acctctl.presentation import subscription_columns
+    from conftest import demo_context
+
+    monkeypatch.setenv("ACCTCTL_NOW", "2026-11-26T09:30:00Z")
+    monkeypatch.setenv("COLUMNS", str(width))
+    ctx = demo_context(tmp_path / "account.db", CLAIRE)
+    try:
+        views = service.list_subscriptions(ctx)
+        set_language(lang)
+        stream = TerminalStream()
+        table(subscription_columns(ctx.now), views, stream=stream)
+    finally:
+        set_language("en")
+        ctx.store.close()
+    screen = ANSI.sub("", stream.getvalue())
+    [line] = [line for line in screen.splitlines() if "72000000010" in line]
+    assert placeholder in line, screen

@@ -203,7 +203,9 @@ def main() -> int:
             {**env, "ACCTCTL_USER": "claire@dupont.example"},
             "--csn 5550004444",
             [
-                (3, "Select a subscription:", ["Enter"]),
+                # The cursor starts on the first row that can change (72000000008):
+                # up to the first row, whose change is pending.
+                (3, "Select a subscription:", [*["Up"] * 7, "Enter"]),
                 (4, "Actions:", ["Escape"]),
             ],
         )

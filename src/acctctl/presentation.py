@@ -111,7 +111,8 @@ def subscription_columns(now: datetime) -> list[Column[SubscriptionView]]:
         Column(
             "Contract",
             _("Contract"),
-            lambda v: v.subscription.contract or _("subscription ID"),
+            # The new buying model's placeholder is one term: never "subscription" / "ID".
+            lambda v: v.subscription.contract or glue(_("subscription ID")),
             lambda v: v.subscription.contract or "",
             keep=90,
         ),
