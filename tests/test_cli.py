@@ -308,6 +308,18 @@ def test_missing_value_when_not_interactive_names_the_flag(
     assert flag in result.stderr and result.stdout == ""
 
 
+@pytest.mark.parametrize(
+    "args",
+    [(), ("--csn", NEW_PARTNER), ("72000000001",), ("72000000001", "--csn", NEW_PARTNER)],
+)
+def test_an_unknown_user_is_refused_before_a_missing_flag(run: Run, args: tuple[str, ...]) -> None:
+    """Who acts is settled before step 1 asks anything (issue 10): exit 5, not the
+    missing --csn / ID / --yes (exit 2)."""
+    result = run("--as", "nobody@x.example", "partner", "change", *args)
+    assert result.exit_code == 5, result.stderr
+    assert "nobody@x.example" in result.stderr and "Step" not in result.stderr
+
+
 def test_missing_identity_is_a_usage_error(run: Run) -> None:
     result = run("partner", "change", eligible(run)["id"], "--csn", NEW_PARTNER, "--yes")
     assert result.exit_code == 2 and "--as" in result.stderr

@@ -83,6 +83,9 @@ class Answers:
     def confirm(self, message: str, default: bool = False, *, flag: str) -> bool:
         return bool(self._answer(message))
 
+    def ready(self) -> None:
+        """A person answers: nothing is missing."""
+
 
 @pytest.fixture
 def ctx(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Context]:

@@ -130,9 +130,9 @@ def change(
         raise typer.Exit(run_change_wizard(current.context(), request))
 
     prompter = ScriptedPrompter(
-        {CSN: new_csn, IDS: bool(given), YES: yes or dry_run, "--replace-all": replace_all}
+        {CSN: new_csn, IDS: bool(given), YES: yes or dry_run, "--replace-all": replace_all},
+        required=(CSN, IDS, YES),  # checked once who acts is settled (runner: ready)
     )
-    prompter.require(CSN, IDS, YES)
     context = current.context()
     from acctctl.cli.change_lines import StepLines
 

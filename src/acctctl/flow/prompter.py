@@ -4,8 +4,8 @@ The runner asks every question through a ``Prompter``, naming the flag that answ
 without prompts. At a terminal the wizard's ``QuestionaryPrompter`` asks the person;
 with ``--yes`` / ``--dry-run`` (or no terminal) the ``ScriptedPrompter`` answers from
 the command line's values, and a value the command line did not give is a usage
-error naming the flag (exit 2) — at once, before the first step line
-(``ScriptedPrompter.require``).
+error naming the flag (exit 2) — at once, before the first step line, once who acts
+is settled (``ScriptedPrompter.ready``).
 """
 
 from __future__ import annotations
@@ -57,6 +57,12 @@ class Prompter(Protocol):
 
     def confirm(self, message: str, default: bool = False, *, flag: str) -> bool: ...
 
+    def ready(self) -> None:
+        """Called once who acts is settled (an unknown user is exit 5 first, SPEC issue
+        10), before step 1 asks anything: the scripted prompter fails here for a value
+        that is needed and was not given."""
+        ...
+
 
 def cancelled() -> CancelledError:
     return CancelledError(_("Cancelled; nothing was written."))
@@ -92,8 +98,12 @@ class ScriptedPrompter:
 
     interactive = False
 
-    def __init__(self, answers: dict[str, str | bool | None]) -> None:
+    def __init__(self, answers: dict[str, str | bool | None], required: Sequence[str] = ()) -> None:
         self.answers = answers
+        self.required = tuple(required)
+
+    def ready(self) -> None:
+        self.require(*self.required)
 
     def require(self, *flags: str) -> None:
         """Fail at once, naming the first flag that is needed and was not given."""

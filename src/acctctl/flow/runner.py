@@ -91,6 +91,7 @@ class Runner(ActionsMenu):
             )
             self.ctx = dataclasses.replace(self.ctx, actor=email)
         user = service.sign_in(self.ctx)  # exit 5 at once, before step 1 asks anything
+        self.prompter.ready()  # then a flag a script did not give: exit 2, still before it
         csn = self._csn(step("csn"))
         self.display.signed_in(step("user"), user, self.ctx)
         if not self.prompter.interactive:

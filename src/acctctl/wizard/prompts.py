@@ -34,6 +34,9 @@ class QuestionaryPrompter:
 
     interactive = True
 
+    def ready(self) -> None:
+        """Nothing to check: a value not given is asked."""
+
     def select(
         self,
         message: str,
