@@ -118,3 +118,27 @@ def test_help_shows_no_python_types_braces_or_cut_summaries(
     text = capsys.readouterr().out
     assert "<" not in text and "{" not in text, text
     assert "..." not in text.replace("[ID]...", "").replace("COMMAND [ARGS]...", ""), text
+
+
+@pytest.mark.parametrize("columns", ["80", "50"])
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize(
+    "group", [[], ["subs"], ["partner"], ["store"], ["config"], ["store", "members"]]
+)
+def test_no_group_cuts_a_command_summary_mid_sentence(
+    group: list[str],
+    lang: str,
+    columns: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 11, point 7: a group's list of commands gives each one's first sentence,
+    whole (wrapped if need be), never Click's "..." cut, in English and in French."""
+    monkeypatch.setenv("COLUMNS", columns)
+    assert main(["--lang", lang, *group, "--help"]) == 0
+    text = capsys.readouterr().out
+    heading = "Commands:" if lang == "en" else "Commandes\u202f:"
+    assert heading in text, text
+    listed = text.split(heading, 1)[1].splitlines()
+    assert listed and not any(line.rstrip().endswith(("...", "…")) for line in listed), text
+    assert not any("..." in line for line in listed), text

@@ -18,10 +18,11 @@ def reference() -> str:
 
     from acctctl.cli.app import app
 
-    from acctctl.cli.usage import readable
+    from acctctl.cli.usage import readable, summaries
 
     command = typer.main.get_command(app)
     readable(command)
+    summaries(command)
     ctx = typer.Context(command)
     text = get_docs_for_click(
         obj=command, ctx=ctx, name="acctctl", title="acctctl command reference"

@@ -395,7 +395,7 @@ def main(argv: list[str] | None = None) -> int:
     from acctctl.cli.coercion import skip_pydantic
 
     skip_pydantic(command)
-    from acctctl.cli.usage import readable
+    from acctctl.cli.usage import readable, summaries
 
     readable(command)
     if set_language(_language_before_parsing(args)) != "en":
@@ -403,8 +403,10 @@ def main(argv: list[str] | None = None) -> int:
         from acctctl.cli.help_text import translate
 
         translate(command)
+        summaries(command)
         localize(command)
         return run_localized(command, args)
+    summaries(command)
     try:
         command(args=args, prog_name="acctctl")
     except SystemExit as exit_:

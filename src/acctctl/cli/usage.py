@@ -8,6 +8,7 @@ of docs/cli.md), the way Click and `gh` write them: ``ID``, ``[ID]``, ``ID...``.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 
@@ -34,3 +35,22 @@ def readable(command: Any) -> None:
             param._rich_display_name = lambda shown=shown: shown
             param.display_type_rich = lambda ctx: ""
         commands.extend(getattr(current, "commands", {}).values())
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a help text's first paragraph, its line breaks joined (a
+    narrow no-break space, before a French « ? », stays)."""
+    paragraph = re.sub(r"[ \t\n\b]+", " ", text.split("\n\n")[0]).strip()
+    end = re.search(r"[.!?](?=\s|$)", paragraph)
+    return paragraph[: end.end()] if end else paragraph
+
+
+def summaries(command: Any) -> None:
+    """Give every subcommand without one a ``short_help``: the first sentence of its help
+    (translated first, when not English). Click would otherwise cut the help at about 45
+    characters with "..." in a group's list of commands, mid-sentence (issue 11, point 7);
+    a whole sentence wraps instead."""
+    for sub in getattr(command, "commands", {}).values():
+        if not sub.short_help and sub.help:
+            sub.short_help = first_sentence(sub.help)
+        summaries(sub)
