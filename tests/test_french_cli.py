@@ -369,3 +369,32 @@ def test_the_yes_step_8_line_says_when_once(acctctl: Run, lang: str) -> None:
     last = said.strip().splitlines()[-1]
     assert last.startswith(("Step 8/8", "Étape 8/8")), said
     assert last.count("(") == 1 and not re.search(r"\bmin\b", last), last
+
+
+@pytest.mark.parametrize(
+    ("sub", "question"),
+    [
+        ("72000000004", "Désactiver le renouvellement automatique du contrat 110000000002\u202f?"),
+        (
+            "72000000010",
+            "Désactiver le renouvellement automatique de l’abonnement 72000000010\u202f?",
+        ),
+    ],
+)
+def test_the_auto_renew_question_names_the_contract_or_the_subscription(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sub: str, question: str
+) -> None:
+    """The new buying model has no contract: its question names the subscription."""
+    import acctctl.cli.subs as subs_cli
+    import acctctl.wizard.prompts as prompts
+    from acctctl.cli.app import main
+
+    asked: list[str] = []
+    monkeypatch.setattr(subs_cli, "prompts_allowed", lambda: True)
+    monkeypatch.setattr(prompts, "confirm", lambda text, default: asked.append(text) or False)
+    monkeypatch.setenv("ACCTCTL_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("ACCTCTL_NOW", "2026-11-26T09:30:00Z")
+    monkeypatch.setenv("ACCTCTL_USER", "claire@dupont.example")
+    assert main(["store", "init", "--demo"]) == 0
+    main(["--lang", "fr", "subs", "auto-renew", sub, "--off"])
+    assert asked == [question]

@@ -222,14 +222,21 @@ def auto_renew(
                 _("Pass --yes to change automatic renewal when not running interactively.")
             )
         detail = service.show_subscription(context, sub_id)
-        holder = detail.view.terms.contract or sub_id
         from acctctl.wizard.prompts import confirm
 
-        question = (
-            _("Turn automatic renewal ON for {holder}?")
-            if on
-            else _("Turn automatic renewal OFF for {holder}?")
-        ).format(holder=holder)
+        contract = detail.view.terms.contract
+        if contract is None:  # the new buying model: the subscription holds its terms
+            question = (
+                _("Turn automatic renewal ON for subscription {id}?")
+                if on
+                else _("Turn automatic renewal OFF for subscription {id}?")
+            ).format(id=sub_id)
+        else:
+            question = (
+                _("Turn automatic renewal ON for {holder}?")
+                if on
+                else _("Turn automatic renewal OFF for {holder}?")
+            ).format(holder=contract)
         if not confirm(question, default=True):
             raise CancelledError(_("Cancelled; nothing was written."))
     view, changed = service.set_auto_renew(context, sub_id, on)
