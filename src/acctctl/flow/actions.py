@@ -1,4 +1,4 @@
-"""Step 4, the Actions menu, and what a row at step 3 offers: the runner's (flow/runner.py)
+"""The Actions menu, and what a row of the subscription list offers: the runner's (flow/runner.py)
 part that acts on one subscription before the partner is chosen (turn automatic renewal
 off, withdraw a pending change, read the details)."""
 
@@ -41,8 +41,8 @@ def remedies(view: SubscriptionView) -> tuple[str, ...]:
 
 
 def openable(view: SubscriptionView) -> bool:
-    """A row at step 3 that leads somewhere: eligible, or blocked only by what step 4 can
-    undo (automatic renewal, a pending change)."""
+    """A listed row that leads somewhere: eligible, or blocked only by what the Actions
+    menu can undo (automatic renewal, a pending change)."""
     return view.eligible or bool(remedies(view))
 
 
@@ -57,7 +57,7 @@ def rejected(view: SubscriptionView) -> ChangeResult:
 
 
 class ActionsMenu:
-    """Step 4 of the walk; the Runner is one (it holds these)."""
+    """The walk's Actions step; the Runner is one (it holds these)."""
 
     ctx: Context
     prompter: Prompter
@@ -69,7 +69,7 @@ class ActionsMenu:
         assert isinstance(view, SubscriptionView)
         self.display.actions(at, view)
         if not self.prompter.interactive:
-            return after(at)  # a script chooses Update; the rules decide at step 7
+            return after(at)  # a script chooses Update; the rules decide at the review
         while True:
             fixes = remedies(view)
             options: list[Option[str]] = []

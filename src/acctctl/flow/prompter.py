@@ -59,7 +59,7 @@ class Prompter(Protocol):
 
     def ready(self) -> None:
         """Called once who acts is settled (an unknown user is exit 5 first, SPEC issue
-        10), before step 1 asks anything: the scripted prompter fails here for a value
+        10), before the first step asks anything: the scripted prompter fails here for a value
         that is needed and was not given."""
         ...
 

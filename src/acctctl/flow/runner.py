@@ -179,8 +179,8 @@ class Runner(ActionsMenu):
             return next((v.reasons[0].exit_code for v in views if v.reasons), ExitCode.NOT_FOUND)
         previous = values.get("view")
         # The cursor starts on the row chosen before (Back), else on the first row whose
-        # partner can change now, else on the first one step 4 can unblock: not on a row
-        # that only explains why it cannot change.
+        # partner can change now, else on the first one the Actions menu can unblock: not
+        # on a row that only explains why it cannot change.
         first = next((v for v in views if v.eligible), None) or next(
             v for v in views if openable(v)
         )
