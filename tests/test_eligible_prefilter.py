@@ -1,4 +1,4 @@
-"""`subs list --eligible`: the store's pre-selection (rules.Candidates, in SQL where the
+"""`subs list --eligible`: the store's pre-selection (candidates.Candidates, in SQL where the
 rows are) and the rules agree on every case of the rule table (tests/test_rules.py), on
 every back end. Each case becomes an account of one contract — or one new-model
 subscription — and the case's actor; the listing's eligible subscriptions with and
@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from acctctl.candidates import candidates
 from acctctl.domain import Account, AccountDocument, Contract, Partner, Subscription
-from acctctl.rules import candidates
 from acctctl.service.context import Context
 from acctctl.service.views import _Account, eligible_ids, list_subscriptions
 from conftest import StoreFactory

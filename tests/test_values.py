@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from acctctl import config, domain, rules
+from acctctl import candidates, config, domain, rules
 from acctctl.service import context
 from acctctl.values import Frozen, Record, record, value
 
@@ -34,7 +34,7 @@ FROZEN: list[type[Any]] = [
     rules.Reason,
     rules.Unknown,
     rules.Facts,
-    rules.Candidates,
+    candidates.Candidates,
     context.Context,
     config.Settings,
 ]

@@ -20,9 +20,10 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from acctctl.candidates import candidates
 from acctctl.domain import Change, Subscription, Terms
 from acctctl.ids import is_id
-from acctctl.rules import NAMING_THE_SUBSCRIPTION, Facts, Reason, candidates, eligibility
+from acctctl.rules import NAMING_THE_SUBSCRIPTION, Facts, Reason, eligibility
 from acctctl.service.context import Context, _effective
 from acctctl.service.reading import Account
 
@@ -133,7 +134,7 @@ ListedRow = tuple[str, str, int, str, Holder]
 def listing_rows(ctx: Context, *, eligible_only: bool = False) -> Iterator[ListedRow]:
     """Every subscription, in id order, with its holder (see the module's docstring).
 
-    With ``eligible_only`` the store selects the candidates (``rules.candidates``) and
+    With ``eligible_only`` the store selects the candidates (``candidates.candidates``) and
     the rules decide on each of them, as on every other subscription."""
     with ctx.store.read() as reader:
         account = Account(reader, ctx)

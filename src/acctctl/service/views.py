@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from acctctl.candidates import candidates
 from acctctl.domain import (
     Change,
     Contract,
@@ -26,7 +27,6 @@ from acctctl.rules import (
     Facts,
     Reason,
     Unknown,
-    candidates,
     days_left,
     eligibility,
 )
@@ -176,7 +176,7 @@ def eligible_ids(ctx: Context) -> Iterator[str]:
     """The ids of ``list_subscriptions(ctx, eligible_only=True)``, in id order, without a
     view per subscription (``subs list --eligible --ids``).
 
-    The store selects the candidate contracts (``rules.candidates``, in SQL where the
+    The store selects the candidate contracts (``candidates.candidates``, in SQL where the
     rows are) and the rules decide on each of them, once: which rules fail never
     depends on the subscription (``rules.Facts``), so a contract's subscriptions are all
     eligible or none is. The subscriptions are then streamed as (id, contract) pairs and

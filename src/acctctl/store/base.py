@@ -29,7 +29,7 @@ from acctctl.domain import (
 )
 
 if TYPE_CHECKING:
-    from acctctl.rules import Candidates
+    from acctctl.candidates import Candidates
     from acctctl.store.listing_rows import ListingRow
 
 
@@ -64,11 +64,11 @@ class StoreReader(Protocol):
         """Every subscription with its contract (None for the new buying model), ordered
         by id and streamed: memory does not grow with the account. Consecutive rows of one
         contract share one ``Contract`` object. With ``candidates``, only the rows that
-        may be eligible (``rules.Candidates``: a superset, the rules still decide)."""
+        may be eligible (``candidates.Candidates``: a superset, the rules still decide)."""
         ...
 
     def candidate_contracts(self, candidates: Candidates) -> Iterator[Contract]:
-        """The contracts ``candidates`` admits (``rules.Candidates``: a superset, the rules
+        """The contracts ``candidates`` admits (``candidates.Candidates``: a superset, the rules
         still decide), ordered by number: what ``subs list --eligible --ids`` decides on."""
         ...
 

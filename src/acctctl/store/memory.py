@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from acctctl.candidates import Candidates
 from acctctl.domain import (
     Account,
     AccountDocument,
@@ -29,7 +30,6 @@ from acctctl.domain import (
     User,
 )
 from acctctl.history import chain_of, head, record
-from acctctl.rules import Candidates
 from acctctl.store.invariants import (
     change_number,
     change_order,

@@ -15,9 +15,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from acctctl import domain
+from acctctl.candidates import Candidates
 from acctctl.errors import StoreError
 from acctctl.i18n import _
-from acctctl.rules import Candidates
 from acctctl.store import postgres_schema as schema
 from acctctl.store.invariants import (
     change_number,
@@ -50,7 +50,7 @@ _LISTING = (
     _LISTING_COLUMNS + " LEFT JOIN acctctl_contracts AS c ON c.number = s.contract"
     f" WHERE s.id > %s ORDER BY s.id LIMIT {_BATCH}"
 )
-# rules.Candidates, where the rows are: only contracts' subscriptions can be eligible.
+# candidates.Candidates, where the rows are: only contracts' subscriptions can be eligible.
 _ADMITTED = (
     " AND NOT c.auto_renew AND c.agreement <> 'eba-token-flex'"
     " AND c.term_end > %s AND (%s::text IS NULL OR c.manager = %s)"

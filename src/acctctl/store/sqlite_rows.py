@@ -14,9 +14,9 @@ from datetime import datetime
 from typing import Any
 
 from acctctl import domain
+from acctctl.candidates import Candidates
 from acctctl.errors import StoreError
 from acctctl.i18n import _
-from acctctl.rules import Candidates
 from acctctl.store import sqlite_listing
 from acctctl.store.listing_rows import ListingRow, rows_of
 from acctctl.store.sqlite_schema import (
@@ -48,7 +48,7 @@ _LISTING_ALL = (
     _LISTING + " LEFT JOIN contracts AS c ON c.number = s.contract"
     " LEFT JOIN contract_partners AS p ON p.contract = s.contract ORDER BY s.id, p.position"
 )
-# rules.Candidates, where the rows are: only contracts' subscriptions can be eligible.
+# candidates.Candidates, where the rows are: only contracts' subscriptions can be eligible.
 _ADMITTED = (
     " WHERE c.auto_renew = 0 AND c.agreement <> 'eba-token-flex' AND c.term_end > :term_end_after"
     " AND (:manager IS NULL OR c.manager = :manager)"
