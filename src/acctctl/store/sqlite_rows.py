@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from acctctl import domain
 from acctctl.candidates import Candidates
@@ -30,6 +30,11 @@ from acctctl.store.sqlite_schema import (
     USERS,
     moment,
 )
+
+if TYPE_CHECKING:
+    from acctctl.store.columns import Table
+
+T = TypeVar("T")
 
 _CONTRACTS = (
     f"SELECT {CONTRACTS.names('c')}, p.partner"
@@ -229,33 +234,25 @@ class SqliteReader:
             SUBSCRIPTIONS.to_domain(h, p) for h, p in _grouped(self._db.execute(sql, (number,)))
         ]
 
+    def _with_partners(
+        self, select: str, table: Table[T], key: str, keys: Sequence[str]
+    ) -> dict[str, T]:
+        """The rows whose ``key`` is one of ``keys``, each with its partner list (one
+        statement: ``select`` joins the list, grouped by key)."""
+        rows = self._db.execute(
+            select + f" WHERE {key} IN ({_marks(keys)}) ORDER BY {key}, p.position", keys
+        )
+        return {head[0]: table.to_domain(head, partners) for head, partners in _grouped(rows)}
+
     def with_holders(
         self, sub_ids: Sequence[str]
     ) -> Iterator[tuple[domain.Subscription, domain.Contract | None, domain.Change | None]]:
         # Three statements per 500 ids, not three per id (a bulk batch reads them all).
         for start in range(0, len(sub_ids), _HOLDERS_AT_ONCE):
             chunk = list(dict.fromkeys(sub_ids[start : start + _HOLDERS_AT_ONCE]))
-            subs = {
-                head[0]: SUBSCRIPTIONS.to_domain(head, partners)
-                for head, partners in _grouped(
-                    self._db.execute(
-                        _SUBSCRIPTIONS
-                        + f" WHERE s.id IN ({_marks(chunk)}) ORDER BY s.id, p.position",
-                        chunk,
-                    )
-                )
-            }
+            subs = self._with_partners(_SUBSCRIPTIONS, SUBSCRIPTIONS, "s.id", chunk)
             numbers = sorted({sub.contract for sub in subs.values() if sub.contract})
-            contracts = {
-                head[0]: CONTRACTS.to_domain(head, partners)
-                for head, partners in _grouped(
-                    self._db.execute(
-                        _CONTRACTS
-                        + f" WHERE c.number IN ({_marks(numbers)}) ORDER BY c.number, p.position",
-                        numbers,
-                    )
-                )
-            }
+            contracts = self._with_partners(_CONTRACTS, CONTRACTS, "c.number", numbers)
             holders = sorted({sub.contract or sub.id for sub in subs.values()})
             pending: dict[str, domain.Change] = {}
             rows = self._db.execute(
