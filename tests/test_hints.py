@@ -238,7 +238,8 @@ def test_every_hint_runs_as_printed_against_the_store_in_use(
 def test_global_options_are_moved_before_the_command(args: list[str], expected: list[str]) -> None:
     import typer
 
-    from acctctl.cli.app import app, hoist_global_options
+    from acctctl.cli.app import app
+    from acctctl.cli.global_options import hoist_global_options
 
     assert hoist_global_options(args, typer.main.get_command(app)) == expected
 

@@ -18,6 +18,7 @@ import typer
 from typer.core import TyperGroup
 
 from acctctl import __version__
+from acctctl.cli.global_options import ROOT_OPTIONS_WITH_VALUE, hoist_global_options
 from acctctl.errors import AcctctlError, CancelledError, ExitCode, exit_code_of
 from acctctl.i18n import _
 
@@ -304,9 +305,6 @@ def _language_before_parsing(args: list[str]) -> str | None:
         return flag
 
 
-_ROOT_OPTIONS_WITH_VALUE = ("--store", "--as", "--lang")
-
-
 def _only_group(args: list[str]) -> typer.Typer:
     """The application for this command line: only the group it runs is imported, and
     only the command it runs is built (Typer builds every command it holds at each
@@ -319,7 +317,7 @@ def _only_group(args: list[str]) -> typer.Typer:
     for arg in args:
         if value_follows:
             value_follows = False
-        elif arg in _ROOT_OPTIONS_WITH_VALUE:
+        elif arg in ROOT_OPTIONS_WITH_VALUE:
             value_follows = True
         elif arg == "--":  # what follows is not an option: let Click decide with every group
             return _app_with({group for group, _module, _help in _GROUPS})
@@ -334,51 +332,6 @@ def _only_group(args: list[str]) -> typer.Typer:
         else:
             return _app_with({named}, command=arg)  # the second, the group's command
     return _app_with(() if named is None else {named})
-
-
-def _value_options(command: Any) -> set[str]:
-    """The options of ``command`` that take a value (their value is never a global option)."""
-    names: set[str] = set()
-    for param in getattr(command, "params", ()):
-        option = getattr(param, "param_type_name", "") == "option"
-        if option and not getattr(param, "is_flag", False) and not getattr(param, "count", False):
-            names.update(param.opts)
-            names.update(param.secondary_opts)
-    return names
-
-
-def hoist_global_options(args: list[str], root: Any) -> list[str]:
-    """``args`` with ``--store``, ``--as`` and ``--lang`` moved before the command when they
-    follow it (SPEC §8: global options anywhere, as `gh` takes its flags): Click only reads
-    a group's options before its subcommand. An option's value and anything after ``--``
-    stay where they are."""
-    hoisted: list[str] = []
-    kept: list[str] = []
-    command = root
-    takes_value = _value_options(root)
-    index = 0
-    while index < len(args):
-        arg = args[index]
-        if arg == "--":
-            kept.extend(args[index:])
-            break
-        name = arg.partition("=")[0] if arg.startswith("--") else arg
-        if command is not root and name in _ROOT_OPTIONS_WITH_VALUE:
-            width = 1 if "=" in arg else 2
-            hoisted.extend(args[index : index + width])
-            index += width
-            continue
-        if arg.startswith("-") and name in takes_value and "=" not in arg:
-            kept.extend(args[index : index + 2])
-            index += 2
-            continue
-        subcommands = getattr(command, "commands", None)
-        if not arg.startswith("-") and subcommands and arg in subcommands:
-            command = subcommands[arg]
-            takes_value = _value_options(command)
-        kept.append(arg)
-        index += 1
-    return hoisted + kept
 
 
 def main(argv: list[str] | None = None) -> int:
